@@ -1,0 +1,11 @@
+namespace Aggregator.Metrics.Exposition;
+
+/// <summary>The two exposition formats.</summary>
+public enum ExpositionFormat
+{
+    /// <summary>Prometheus text format 0.0.4: <c>text/plain; version=0.0.4; charset=utf-8</c>.</summary>
+    Text,
+
+    /// <summary>OpenMetrics 1.0.0: <c>application/openmetrics-text; version=1.0.0; charset=utf-8</c>.</summary>
+    OpenMetrics,
+}

@@ -1,0 +1,279 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Aggregator.Metrics.Exposition;
+
+/// <summary>
+/// Writes snapshots in text 0.0.4 or OpenMetrics 1.0.0 as UTF-8, family by family, from pre-encoded names. The
+/// asynchronous overloads flush as they go, so an exposition is streamed and never held whole in memory.
+/// </summary>
+public static class ExpositionWriter
+{
+    /// <summary>The content type of text format 0.0.4.</summary>
+    public const string TextContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    /// <summary>The content type of OpenMetrics 1.0.0.</summary>
+    public const string OpenMetricsContentType = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+    // Series written between two checks of the unflushed size: small enough that a 40,000-series family is streamed,
+    // large enough that the checks cost nothing measurable.
+    private const int SeriesPerChunk = 256;
+
+    // Bytes held before the asynchronous writers flush to the stream.
+    private const int FlushThreshold = 64 * 1024;
+
+    /// <summary>The content type of <paramref name="format"/>.</summary>
+    public static string ContentType(ExpositionFormat format) =>
+        format == ExpositionFormat.OpenMetrics ? OpenMetricsContentType : TextContentType;
+
+    /// <summary>Writes <paramref name="snapshot"/> to <paramref name="output"/>.</summary>
+    /// <param name="snapshot">The families to write, in their (sorted) order.</param>
+    /// <param name="format">The format.</param>
+    /// <param name="output">Where the bytes go.</param>
+    /// <param name="includeTimestamps">False to leave timestamps out (Pushgateway and node_exporter refuse them).</param>
+    /// <returns>The number of bytes written.</returns>
+    public static long Write(MetricsSnapshot snapshot, ExpositionFormat format, IBufferWriter<byte> output, bool includeTimestamps = true)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(output);
+        var writer = new Utf8Writer(output);
+        var options = new WriteOptions(format == ExpositionFormat.OpenMetrics, includeTimestamps);
+        foreach (var family in snapshot.FamiliesArray)
+        {
+            WriteFamily(ref writer, family, 0, family.SeriesArray.Length, options);
+        }
+
+        if (options.OpenMetrics)
+        {
+            writer.Write("# EOF\n"u8);
+        }
+
+        writer.Flush();
+        return writer.BytesWritten;
+    }
+
+    /// <summary>Writes <paramref name="snapshot"/> to <paramref name="output"/>, flushing every 64 KiB or so.</summary>
+    /// <returns>The number of bytes written.</returns>
+    public static async ValueTask<long> WriteAsync(
+        MetricsSnapshot snapshot,
+        ExpositionFormat format,
+        PipeWriter output,
+        bool includeTimestamps = true,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(output);
+        var options = new WriteOptions(format == ExpositionFormat.OpenMetrics, includeTimestamps);
+        long total = 0;
+        long unflushed = 0;
+        foreach (var family in snapshot.FamiliesArray)
+        {
+            var count = family.SeriesArray.Length;
+            var from = 0;
+            do
+            {
+                var to = Math.Min(count, from + SeriesPerChunk);
+                var written = WriteChunk(output, family, from, to, options);
+                total += written;
+                unflushed += written;
+                from = to;
+                if (unflushed >= FlushThreshold)
+                {
+                    unflushed = 0;
+                    await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            while (from < count);
+        }
+
+        if (options.OpenMetrics)
+        {
+            total += WriteEof(output);
+        }
+
+        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return total;
+    }
+
+    /// <summary>Writes <paramref name="snapshot"/> to <paramref name="stream"/>, flushing every 64 KiB or so.</summary>
+    /// <returns>The number of bytes written.</returns>
+    public static async ValueTask<long> WriteAsync(
+        MetricsSnapshot snapshot,
+        ExpositionFormat format,
+        Stream stream,
+        bool includeTimestamps = true,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var pipe = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        try
+        {
+            return await WriteAsync(snapshot, format, pipe, includeTimestamps, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await pipe.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static long WriteChunk(IBufferWriter<byte> output, MetricFamilySnapshot family, int from, int to, WriteOptions options)
+    {
+        var writer = new Utf8Writer(output);
+        WriteFamily(ref writer, family, from, to, options);
+        writer.Flush();
+        return writer.BytesWritten;
+    }
+
+    private static long WriteEof(IBufferWriter<byte> output)
+    {
+        var writer = new Utf8Writer(output);
+        writer.Write("# EOF\n"u8);
+        writer.Flush();
+        return writer.BytesWritten;
+    }
+
+    private static void WriteFamily(ref Utf8Writer writer, MetricFamilySnapshot family, int from, int to, WriteOptions options)
+    {
+        var definition = family.Definition;
+        var encoding = definition.GetEncoding(options.OpenMetrics);
+        if (from == 0)
+        {
+            writer.Write(encoding.Header);
+        }
+
+        var series = family.SeriesArray;
+        var stamped = definition.Timestamped && options.IncludeTimestamps;
+        for (var i = from; i < to; i++)
+        {
+            ref readonly var s = ref series[i];
+            var timestamp = stamped ? s.TimestampMs : SeriesSnapshot.NoTimestamp;
+            switch (definition.Type)
+            {
+                case MetricType.Histogram:
+                    WriteHistogram(ref writer, encoding, in s, definition, timestamp, options);
+                    break;
+                case MetricType.Summary:
+                    WriteSummary(ref writer, encoding, in s, timestamp, options);
+                    break;
+                default:
+                    WriteSample(ref writer, encoding.Main, encoding, s.LabelValuesArray, s.Value, timestamp, options);
+                    if (options.OpenMetrics && definition.Type == MetricType.Counter)
+                    {
+                        WriteCreated(ref writer, encoding, in s, timestamp, options);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private static void WriteHistogram(
+        ref Utf8Writer writer,
+        FamilyEncoding encoding,
+        in SeriesSnapshot s,
+        MetricDefinition definition,
+        long timestamp,
+        WriteOptions options)
+    {
+        var buckets = s.CumulativeBucketsArray!;
+        for (var b = 0; b < buckets.Length; b++)
+        {
+            writer.Write(encoding.Bucket);
+            WriteLabelValues(ref writer, encoding, s.LabelValuesArray);
+            writer.Write(encoding.BucketSuffixes[b]);
+            writer.WriteLong(buckets[b]);
+            WriteTimestampAndNewline(ref writer, timestamp, options);
+        }
+
+        // OpenMetrics treats _sum as a counter: it may not be negative or NaN, and a histogram with a negative bound
+        // may not have one; _count must then go too. The buckets still carry the count.
+        var keepSum = !options.OpenMetrics || (s.Sum >= 0 && (definition.BucketsArray.Length == 0 || definition.BucketsArray[0] >= 0));
+        if (keepSum)
+        {
+            WriteCountSample(ref writer, encoding, s.LabelValuesArray, s.Count, timestamp, options);
+            WriteSample(ref writer, encoding.Sum, encoding, s.LabelValuesArray, s.Sum, timestamp, options);
+        }
+
+        WriteCreated(ref writer, encoding, in s, timestamp, options);
+    }
+
+    private static void WriteSummary(ref Utf8Writer writer, FamilyEncoding encoding, in SeriesSnapshot s, long timestamp, WriteOptions options)
+    {
+        WriteCountSample(ref writer, encoding, s.LabelValuesArray, s.Count, timestamp, options);
+
+        // OpenMetrics treats a summary's _sum as a counter too: left out when negative or NaN.
+        if (!options.OpenMetrics || s.Sum >= 0)
+        {
+            WriteSample(ref writer, encoding.Sum, encoding, s.LabelValuesArray, s.Sum, timestamp, options);
+        }
+
+        WriteCreated(ref writer, encoding, in s, timestamp, options);
+    }
+
+    private static void WriteCreated(ref Utf8Writer writer, FamilyEncoding encoding, in SeriesSnapshot s, long timestamp, WriteOptions options)
+    {
+        // _created exists in OpenMetrics only; it shares its group's timestamp, which OpenMetrics requires.
+        if (options.OpenMetrics && !double.IsNaN(s.CreatedSeconds))
+        {
+            WriteSample(ref writer, encoding.Created, encoding, s.LabelValuesArray, s.CreatedSeconds, timestamp, options);
+        }
+    }
+
+    private static void WriteCountSample(ref Utf8Writer writer, FamilyEncoding encoding, string[] labelValues, long count, long timestamp, WriteOptions options)
+    {
+        writer.Write(encoding.Count);
+        WriteLabelValues(ref writer, encoding, labelValues);
+        CloseLabels(ref writer, labelValues.Length);
+        writer.WriteLong(count);
+        WriteTimestampAndNewline(ref writer, timestamp, options);
+    }
+
+    private static void WriteSample(
+        ref Utf8Writer writer,
+        byte[] name,
+        FamilyEncoding encoding,
+        string[] labelValues,
+        double value,
+        long timestamp,
+        WriteOptions options)
+    {
+        writer.Write(name);
+        WriteLabelValues(ref writer, encoding, labelValues);
+        CloseLabels(ref writer, labelValues.Length);
+        writer.WriteDouble(value);
+        WriteTimestampAndNewline(ref writer, timestamp, options);
+    }
+
+    private static void WriteLabelValues(ref Utf8Writer writer, FamilyEncoding encoding, string[] labelValues)
+    {
+        var prefixes = encoding.LabelPrefixes;
+        for (var i = 0; i < labelValues.Length; i++)
+        {
+            writer.Write(prefixes[i]);
+            writer.WriteEscaped(labelValues[i]);
+        }
+    }
+
+    private static void CloseLabels(ref Utf8Writer writer, int labelCount) =>
+        writer.Write(labelCount == 0 ? " "u8 : "\"} "u8);
+
+    private static void WriteTimestampAndNewline(ref Utf8Writer writer, long timestamp, WriteOptions options)
+    {
+        if (timestamp != SeriesSnapshot.NoTimestamp)
+        {
+            writer.Write((byte)' ');
+            if (options.OpenMetrics)
+            {
+                writer.WriteSecondsFromMilliseconds(timestamp);
+            }
+            else
+            {
+                writer.WriteLong(timestamp);
+            }
+        }
+
+        writer.Write((byte)'\n');
+    }
+
+    private readonly record struct WriteOptions(bool OpenMetrics, bool IncludeTimestamps);
+}

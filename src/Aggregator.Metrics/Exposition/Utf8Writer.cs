@@ -1,0 +1,208 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Aggregator.Metrics.Exposition;
+
+/// <summary>
+/// Writes UTF-8 into an <see cref="IBufferWriter{T}"/> through one span at a time, advancing the writer only when the
+/// span is full or on <see cref="Flush"/>, so that small writes cost no interface call.
+/// </summary>
+internal ref struct Utf8Writer
+{
+    // Large enough for any number and most lines; a longer piece asks for a span of its own size.
+    private const int ChunkSize = 16 * 1024;
+
+    // The longest a double or long is written: "-1.2345678901234567e-308" is 24 bytes; 32 leaves room.
+    private const int MaxNumberLength = 32;
+
+    private static readonly SearchValues<char> NeedsEscape = SearchValues.Create("\\\"\n");
+    private static readonly SearchValues<char> NeedsHelpEscape = SearchValues.Create("\\\n");
+
+    private readonly IBufferWriter<byte> _output;
+    private Span<byte> _span;
+    private int _position;
+
+    public Utf8Writer(IBufferWriter<byte> output)
+    {
+        _output = output;
+        _span = output.GetSpan(ChunkSize);
+        _position = 0;
+    }
+
+    /// <summary>Bytes written since creation, flushed or not.</summary>
+    public long BytesWritten { get; private set; }
+
+    public void Write(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length > _span.Length - _position)
+        {
+            Reserve(bytes.Length);
+        }
+
+        bytes.CopyTo(_span[_position..]);
+        Advance(bytes.Length);
+    }
+
+    public void Write(byte b)
+    {
+        if (_position == _span.Length)
+        {
+            Reserve(1);
+        }
+
+        _span[_position] = b;
+        Advance(1);
+    }
+
+    /// <summary>Writes <paramref name="value"/> with <c>\</c>, <c>"</c> and newline escaped (label values; OpenMetrics HELP).</summary>
+    public void WriteEscaped(string value) => WriteEscaped(value, NeedsEscape);
+
+    /// <summary>Writes <paramref name="value"/> with <c>\</c> and newline escaped (text-format HELP).</summary>
+    public void WriteHelpEscaped(string value) => WriteEscaped(value, NeedsHelpEscape);
+
+    /// <summary>Writes a sample value: shortest round-trip, <c>+Inf</c>, <c>-Inf</c>, <c>NaN</c>, lower-case exponent.</summary>
+    public void WriteDouble(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            Write(double.IsNaN(value) ? "NaN"u8 : value > 0 ? "+Inf"u8 : "-Inf"u8);
+            return;
+        }
+
+        if (MaxNumberLength > _span.Length - _position)
+        {
+            Reserve(MaxNumberLength);
+        }
+
+        var target = _span[_position..];
+        if (!value.TryFormat(target, out var written, default, CultureInfo.InvariantCulture))
+        {
+            ThrowNumberTooLong(value);
+        }
+
+        // .NET writes "1E+20"; Prometheus and OpenMetrics parsers accept both, but Go and Python write a lower-case "e".
+        for (var i = 0; i < written; i++)
+        {
+            if (target[i] == (byte)'E')
+            {
+                target[i] = (byte)'e';
+                break;
+            }
+        }
+
+        Advance(written);
+    }
+
+    public void WriteLong(long value)
+    {
+        if (MaxNumberLength > _span.Length - _position)
+        {
+            Reserve(MaxNumberLength);
+        }
+
+        Utf8Formatter.TryFormat(value, _span[_position..], out var written);
+        Advance(written);
+    }
+
+    /// <summary>Writes an epoch-millisecond time as OpenMetrics seconds: <c>1700000000.123</c>, <c>1700000000</c>.</summary>
+    public void WriteSecondsFromMilliseconds(long milliseconds)
+    {
+        var seconds = Math.DivRem(milliseconds, 1000, out var remainder);
+        if (remainder < 0)
+        {
+            seconds--;
+            remainder += 1000;
+        }
+
+        WriteLong(seconds);
+        if (remainder == 0)
+        {
+            return;
+        }
+
+        Write((byte)'.');
+        Write((byte)('0' + (remainder / 100)));
+        remainder %= 100;
+        if (remainder != 0)
+        {
+            Write((byte)('0' + (remainder / 10)));
+            remainder %= 10;
+            if (remainder != 0)
+            {
+                Write((byte)('0' + remainder));
+            }
+        }
+    }
+
+    /// <summary>Hands everything written so far to the underlying writer.</summary>
+    public void Flush()
+    {
+        if (_position > 0)
+        {
+            _output.Advance(_position);
+            _position = 0;
+            _span = [];
+        }
+    }
+
+    private static void ThrowNumberTooLong(double value) =>
+        throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Could not format {value}."));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Advance(int count)
+    {
+        _position += count;
+        BytesWritten += count;
+    }
+
+    private void WriteEscaped(string value, SearchValues<char> specials)
+    {
+        var chars = value.AsSpan();
+        while (true)
+        {
+            var special = chars.IndexOfAny(specials);
+            WriteUtf8(special < 0 ? chars : chars[..special]);
+            if (special < 0)
+            {
+                return;
+            }
+
+            Write(chars[special] switch
+            {
+                '\\' => "\\\\"u8,
+                '"' => "\\\""u8,
+                _ => "\\n"u8,
+            });
+            chars = chars[(special + 1)..];
+        }
+    }
+
+    /// <summary>Writes <paramref name="text"/> as UTF-8 without escaping (names, which need none).</summary>
+    public void WriteUtf8Text(string text) => WriteUtf8(text);
+
+    private void WriteUtf8(ReadOnlySpan<char> chars)
+    {
+        if (chars.IsEmpty)
+        {
+            return;
+        }
+
+        // Lone surrogates become U+FFFD: the output is always valid UTF-8.
+        var max = Encoding.UTF8.GetMaxByteCount(chars.Length);
+        if (max > _span.Length - _position)
+        {
+            Reserve(Math.Min(max, Encoding.UTF8.GetByteCount(chars)));
+        }
+
+        Advance(Encoding.UTF8.GetBytes(chars, _span[_position..]));
+    }
+
+    private void Reserve(int size)
+    {
+        Flush();
+        _span = _output.GetSpan(Math.Max(size, ChunkSize));
+    }
+}

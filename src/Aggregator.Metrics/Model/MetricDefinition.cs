@@ -1,0 +1,220 @@
+using System.Globalization;
+using Aggregator.Metrics.Exposition;
+
+namespace Aggregator.Metrics;
+
+/// <summary>
+/// The immutable description of a metric family: type, exposed name, help, label names and options.
+/// Two definitions are equal when every one of those is equal; declaring an equal definition again is a no-op.
+/// </summary>
+/// <remarks>
+/// <see cref="Name"/> is the family name as OpenMetrics sees it: a counter's name never ends with <c>_total</c>
+/// and an info's never with <c>_info</c>; the writers add those suffixes to the samples.
+/// </remarks>
+public sealed class MetricDefinition : IEquatable<MetricDefinition>
+{
+    private const string TotalSuffix = "_total";
+    private const string InfoSuffix = "_info";
+
+    private readonly string[] _labelNames;
+    private readonly double[] _buckets;
+    private FamilyEncoding? _textEncoding;
+    private FamilyEncoding? _openMetricsEncoding;
+
+    /// <summary>Creates and validates a definition.</summary>
+    /// <param name="type">The metric type.</param>
+    /// <param name="name">The exposed name; a counter's trailing <c>_total</c> and an info's trailing <c>_info</c> are dropped here and added back by the writers.</param>
+    /// <param name="help">The HELP text; when null or empty the name is used, as prometheus-tcl does.</param>
+    /// <param name="labelNames">The label names, in the order label values are given.</param>
+    /// <param name="timestamped">Whether each update records its epoch-millisecond time and the exposition shows it.</param>
+    /// <param name="gaugePolicy">How a gauge merges across sources; ignored for other types.</param>
+    /// <param name="buckets">A histogram's bucket bounds (default <see cref="Buckets.Default"/>); must be null for other types.</param>
+    /// <exception cref="MetricDefinitionException">Any rule of the data model is broken; the message names the culprit.</exception>
+    public MetricDefinition(
+        MetricType type,
+        string name,
+        string? help = null,
+        IEnumerable<string>? labelNames = null,
+        bool timestamped = false,
+        GaugeMergePolicy gaugePolicy = GaugeMergePolicy.Max,
+        IEnumerable<double>? buckets = null)
+    {
+        MetricNames.ValidateMetricName(name);
+        Type = type;
+        Name = BaseName(type, name);
+        MetricNames.ValidateMetricName(Name);
+        Help = string.IsNullOrEmpty(help) ? SampleName(type, Name) : help;
+        Timestamped = timestamped;
+        GaugePolicy = type == MetricType.Gauge ? gaugePolicy : GaugeMergePolicy.Max;
+        _labelNames = labelNames?.ToArray() ?? [];
+        ValidateLabels();
+
+        if (type == MetricType.Histogram)
+        {
+            _buckets = Metrics.Buckets.Validate(Name, buckets ?? Metrics.Buckets.Default);
+        }
+        else if (buckets is not null)
+        {
+            throw new MetricDefinitionException($"Metric '{Name}' is a {TypeName(type)}: only histograms have buckets.", nameof(buckets));
+        }
+        else
+        {
+            _buckets = [];
+        }
+    }
+
+    /// <summary>The metric type.</summary>
+    public MetricType Type { get; }
+
+    /// <summary>The family name (without a counter's <c>_total</c> or an info's <c>_info</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>The HELP text (never empty).</summary>
+    public string Help { get; }
+
+    /// <summary>The label names, in the order label values are given.</summary>
+    public IReadOnlyList<string> LabelNames => _labelNames;
+
+    /// <summary>Whether updates record a timestamp that the exposition shows.</summary>
+    public bool Timestamped { get; }
+
+    /// <summary>The gauge merge policy (<see cref="GaugeMergePolicy.Max"/> for non-gauges).</summary>
+    public GaugeMergePolicy GaugePolicy { get; }
+
+    /// <summary>A histogram's finite bucket bounds, strictly increasing (+Inf is implicit); empty for other types.</summary>
+    public IReadOnlyList<double> Buckets => _buckets;
+
+    internal string[] LabelNamesArray => _labelNames;
+
+    internal double[] BucketsArray => _buckets;
+
+    /// <summary>
+    /// The name a single-valued sample of this family carries: <c>name_total</c> for counters, <c>name_info</c> for info,
+    /// the family name otherwise.
+    /// </summary>
+    public string SampleName() => SampleName(Type, Name);
+
+    /// <inheritdoc />
+    public bool Equals(MetricDefinition? other) =>
+        other is not null
+        && (ReferenceEquals(this, other)
+            || (Type == other.Type
+                && Name == other.Name
+                && Help == other.Help
+                && Timestamped == other.Timestamped
+                && GaugePolicy == other.GaugePolicy
+                && _labelNames.AsSpan().SequenceEqual(other._labelNames)
+                && _buckets.AsSpan().SequenceEqual(other._buckets)));
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as MetricDefinition);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Type, Name, _labelNames.Length, _buckets.Length);
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"{TypeName(Type)} {Name}{{{string.Join(",", _labelNames)}}}{(Type == MetricType.Gauge ? " policy=" + GaugePolicy : string.Empty)}{(Type == MetricType.Histogram ? " buckets=[" + string.Join(",", _buckets.Select(b => b.ToString("R", CultureInfo.InvariantCulture))) + "]" : string.Empty)}{(Timestamped ? " timestamped" : string.Empty)}");
+
+    /// <summary>Describes how <paramref name="other"/> differs from this definition, for conflict messages.</summary>
+    public string DescribeDifference(MetricDefinition other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (Type != other.Type)
+        {
+            return $"type {TypeName(Type)} vs {TypeName(other.Type)}";
+        }
+
+        if (!_labelNames.AsSpan().SequenceEqual(other._labelNames))
+        {
+            return $"label names [{string.Join(",", _labelNames)}] vs [{string.Join(",", other._labelNames)}]";
+        }
+
+        if (!_buckets.AsSpan().SequenceEqual(other._buckets))
+        {
+            return "different bucket bounds";
+        }
+
+        if (GaugePolicy != other.GaugePolicy)
+        {
+            return $"gauge policy {GaugePolicy} vs {other.GaugePolicy}";
+        }
+
+        if (Timestamped != other.Timestamped)
+        {
+            return "timestamp flag differs";
+        }
+
+        return Help != other.Help ? "help text differs" : "identical";
+    }
+
+    internal static string TypeName(MetricType type) => type switch
+    {
+        MetricType.Counter => "counter",
+        MetricType.Gauge => "gauge",
+        MetricType.Histogram => "histogram",
+        MetricType.Summary => "summary",
+        _ => "info",
+    };
+
+    internal FamilyEncoding GetEncoding(bool openMetrics)
+    {
+        // A benign race: two threads may build the same immutable encoding; either result is correct.
+        if (openMetrics)
+        {
+            return _openMetricsEncoding ??= new FamilyEncoding(this, openMetrics: true);
+        }
+
+        return _textEncoding ??= new FamilyEncoding(this, openMetrics: false);
+    }
+
+    private static string BaseName(MetricType type, string name)
+    {
+        var suffix = type switch
+        {
+            MetricType.Counter => TotalSuffix,
+            MetricType.Info => InfoSuffix,
+            _ => null,
+        };
+        return suffix is not null && name.Length > suffix.Length && name.EndsWith(suffix, StringComparison.Ordinal)
+            ? name[..^suffix.Length]
+            : name;
+    }
+
+    private static string SampleName(MetricType type, string baseName) => type switch
+    {
+        MetricType.Counter => baseName + TotalSuffix,
+        MetricType.Info => baseName + InfoSuffix,
+        _ => baseName,
+    };
+
+    private void ValidateLabels()
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var label in _labelNames)
+        {
+            MetricNames.ValidateLabelName(Name, label);
+            if (!seen.Add(label))
+            {
+                throw new MetricDefinitionException($"Label name '{label}' appears twice on metric '{Name}'.", nameof(LabelNames));
+            }
+
+            if (Type == MetricType.Histogram && label == "le")
+            {
+                throw new MetricDefinitionException($"Histogram '{Name}' cannot have a label named 'le': it is reserved for buckets.", nameof(LabelNames));
+            }
+
+            if (Type == MetricType.Summary && label == "quantile")
+            {
+                throw new MetricDefinitionException($"Summary '{Name}' cannot have a label named 'quantile': it is reserved for quantiles.", nameof(LabelNames));
+            }
+        }
+
+        if (Type == MetricType.Info && _labelNames.Length == 0)
+        {
+            throw new MetricDefinitionException($"Info metric '{Name}' needs at least one label.", nameof(LabelNames));
+        }
+    }
+}

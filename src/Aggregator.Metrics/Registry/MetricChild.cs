@@ -1,0 +1,48 @@
+namespace Aggregator.Metrics;
+
+/// <summary>
+/// One series of a family, as handed out by <c>WithLabels</c>. Cache it: updating a cached child is the fastest path.
+/// In a worker registry a child must only be touched by its owner; in a shared registry by anyone.
+/// </summary>
+public abstract class MetricChild
+{
+    private protected MetricChild(string[] labelValues, MetricFamily family)
+    {
+        LabelValuesArray = labelValues;
+        Family = family;
+        Shared = family.Registry.IsThreadSafe;
+        Stamped = family.Definition.Timestamped
+            || (family.Definition.Type == MetricType.Gauge && family.Definition.GaugePolicy == GaugeMergePolicy.MostRecent);
+
+        // Decided once here so that each hot-path update tests one field.
+        NeedsSlowPath = Shared || Stamped;
+    }
+
+    /// <summary>The label values of this series, in the family's label-name order.</summary>
+    public IReadOnlyList<string> LabelValues => LabelValuesArray;
+
+    internal string[] LabelValuesArray { get; }
+
+    internal MetricFamily Family { get; }
+
+    /// <summary>The epoch-millisecond time of the last update; <see cref="SeriesSnapshot.NoTimestamp"/> when not recorded.</summary>
+    private protected long TimestampMs { get; set; } = SeriesSnapshot.NoTimestamp;
+
+    /// <summary>True in a shared registry: every update and read of this child then happens under a lock on it.</summary>
+    private protected bool Shared { get; }
+
+    /// <summary>
+    /// Whether updates record their time: the family is timestamped, or it is a gauge whose merge policy picks the
+    /// most recent value and so needs the update time even when it is not exposed.
+    /// </summary>
+    private protected bool Stamped { get; }
+
+    /// <summary>True when an update must lock or stamp, so the common case costs one test.</summary>
+    private protected bool NeedsSlowPath { get; }
+
+    private protected void Stamp() => TimestampMs = Family.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private protected double NowSeconds() => Family.Clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+
+    internal abstract SeriesSnapshot Snapshot();
+}

@@ -1,0 +1,32 @@
+namespace Aggregator.Metrics;
+
+/// <summary>A declared family inside one registry: its definition and its series.</summary>
+public abstract class MetricFamily
+{
+    private protected MetricFamily(MetricDefinition definition, MetricRegistry registry, bool detached)
+    {
+        Definition = definition;
+        Registry = registry;
+        IsDetached = detached;
+    }
+
+    /// <summary>The family's definition.</summary>
+    public MetricDefinition Definition { get; }
+
+    /// <summary>
+    /// True when the name-conflict policy ignored this declaration: the family works but is exposed nowhere.
+    /// </summary>
+    public bool IsDetached { get; }
+
+    /// <summary>How many series this family holds in its registry.</summary>
+    public abstract int SeriesCount { get; }
+
+    /// <summary>How many new series were refused because the family was at the registry's series cap.</summary>
+    public abstract long DroppedSeries { get; }
+
+    internal MetricRegistry Registry { get; }
+
+    internal TimeProvider Clock => Registry.Catalog.Options.TimeProvider;
+
+    internal abstract MetricFamilySnapshot Collect();
+}

@@ -1,0 +1,26 @@
+namespace Aggregator.Metrics;
+
+/// <summary>The optional parts of one metric's declaration.</summary>
+public sealed record MetricOptions
+{
+    /// <summary>The shared instance with every option at its default.</summary>
+    public static readonly MetricOptions None = new();
+
+    /// <summary>The HELP text; when null the exposed name is used.</summary>
+    public string? Help { get; init; }
+
+    /// <summary>The label names, in the order label values will be given.</summary>
+    public IReadOnlyList<string> LabelNames { get; init; } = [];
+
+    /// <summary>A namespace for this metric only, replacing the registry's; null to use the registry's.</summary>
+    public string? Namespace { get; init; }
+
+    /// <summary>Whether each update records an epoch-millisecond timestamp that the exposition shows.</summary>
+    public bool Timestamped { get; init; }
+
+    /// <summary>A gauge's merge policy across sources (default <see cref="GaugeMergePolicy.Max"/>).</summary>
+    public GaugeMergePolicy GaugePolicy { get; init; } = GaugeMergePolicy.Max;
+
+    /// <summary>A histogram's bucket bounds; null for <see cref="Buckets.Default"/>.</summary>
+    public IReadOnlyList<double>? Buckets { get; init; }
+}
