@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test of the solution on a fresh Debian machine with the .NET 10 SDK: installs the real Prometheus tools
+# the conformance tests drive (when missing), restores, builds and tests, then prints one "N passed, N failed" line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the tests run for real (see ../shared/TOOLS.md in the team's notes and README.md here).
+packages=(prometheus prometheus-pushgateway prometheus-node-exporter python3-prometheus-client docker-compose)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+dotnet restore Aggregator.sln
+dotnet build Aggregator.sln -c Release --no-restore
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+status=0
+dotnet test Aggregator.sln -c Release --no-build --logger "trx" --results-directory "$results" "$@" || status=$?
+
+# One closing line over every test project, from the TRX files each project wrote.
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${n:-0}))
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
+  exit 1
+fi
