@@ -1,0 +1,230 @@
+using System.Numerics;
+
+namespace Aggregator.Metrics.Merging;
+
+/// <summary>
+/// Merges the sorted series arrays of one family from several sources into one sorted array, combining the series
+/// that share label values by the family's rule. Sources are combined in the order given, so the result is
+/// deterministic; a series only one source has is passed through untouched.
+/// </summary>
+internal static class SeriesMerger
+{
+    // The most inputs merged in one pass, one bit each in a 32-bit mask of the inputs whose head is the smallest.
+    private const int MaxWays = 32;
+
+    public static SeriesSnapshot[] Merge(MetricDefinition definition, IReadOnlyList<SeriesSnapshot[]> inputs)
+    {
+        switch (inputs.Count)
+        {
+            case 0:
+                return [];
+            case 1:
+                return inputs[0];
+            case <= MaxWays:
+                return MergeWays(definition, inputs);
+            default:
+                var partial = new List<SeriesSnapshot[]>((inputs.Count + MaxWays - 1) / MaxWays);
+                for (var i = 0; i < inputs.Count; i += MaxWays)
+                {
+                    partial.Add(Merge(definition, [.. inputs.Skip(i).Take(MaxWays)]));
+                }
+
+                return Merge(definition, partial);
+        }
+    }
+
+    private static SeriesSnapshot[] MergeWays(MetricDefinition definition, IReadOnlyList<SeriesSnapshot[]> inputs)
+    {
+        var k = inputs.Count;
+        Span<int> cursor = stackalloc int[k];
+        var longest = 0;
+        foreach (var input in inputs)
+        {
+            longest = Math.Max(longest, input.Length);
+        }
+
+        var output = new List<SeriesSnapshot>(longest);
+        var comparer = LabelValuesComparer.Instance;
+        while (true)
+        {
+            // Find the smallest head label set and every input whose head equals it.
+            string[]? smallest = null;
+            uint ties = 0;
+            for (var i = 0; i < k; i++)
+            {
+                if (cursor[i] >= inputs[i].Length)
+                {
+                    continue;
+                }
+
+                var labels = inputs[i][cursor[i]].LabelValuesArray;
+                var c = smallest is null ? -1 : comparer.Compare(labels, smallest);
+                if (c < 0)
+                {
+                    smallest = labels;
+                    ties = 1u << i;
+                }
+                else if (c == 0)
+                {
+                    ties |= 1u << i;
+                }
+            }
+
+            if (smallest is null)
+            {
+                return [.. output];
+            }
+
+            if (BitOperations.PopCount(ties) == 1)
+            {
+                var only = BitOperations.TrailingZeroCount(ties);
+                output.Add(inputs[only][cursor[only]++]);
+                continue;
+            }
+
+            output.Add(Combine(definition, inputs, cursor, ties));
+        }
+    }
+
+    private static SeriesSnapshot Combine(MetricDefinition definition, IReadOnlyList<SeriesSnapshot[]> inputs, Span<int> cursor, uint ties)
+    {
+        var first = BitOperations.TrailingZeroCount(ties);
+        var acc = new Accumulator(definition, inputs[first][cursor[first]++]);
+        ties &= ties - 1;
+        while (ties != 0)
+        {
+            var i = BitOperations.TrailingZeroCount(ties);
+            acc.Add(inputs[i][cursor[i]++]);
+            ties &= ties - 1;
+        }
+
+        return acc.Result();
+    }
+
+    /// <summary>Combines series with equal labels, one at a time, by the rules of SPEC §5.</summary>
+    private struct Accumulator
+    {
+        private readonly MetricDefinition _definition;
+        private readonly string[] _labels;
+        private double _value;
+        private long _timestamp;
+        private double _created;
+        private long _count;
+        private double _sum;
+        private long[]? _buckets;
+        private bool _bucketsOwned;
+
+        public Accumulator(MetricDefinition definition, in SeriesSnapshot first)
+        {
+            _definition = definition;
+            _labels = first.LabelValuesArray;
+            _value = first.Value;
+            _timestamp = first.TimestampMs;
+            _created = first.CreatedSeconds;
+            _count = first.Count;
+            _sum = first.Sum;
+            _buckets = first.CumulativeBucketsArray;
+            _bucketsOwned = false;
+        }
+
+        public void Add(in SeriesSnapshot next)
+        {
+            _created = Earliest(_created, next.CreatedSeconds);
+            switch (_definition.Type)
+            {
+                case MetricType.Counter:
+                    _value += next.Value;
+                    _timestamp = Math.Max(_timestamp, next.TimestampMs);
+                    break;
+                case MetricType.Gauge:
+                    AddGauge(in next);
+                    break;
+                case MetricType.Histogram:
+                    AddBuckets(next.CumulativeBucketsArray!);
+                    _count += next.Count;
+                    _sum += next.Sum;
+                    _timestamp = Math.Max(_timestamp, next.TimestampMs);
+                    break;
+                case MetricType.Summary:
+                    _count += next.Count;
+                    _sum += next.Sum;
+                    _timestamp = Math.Max(_timestamp, next.TimestampMs);
+                    break;
+                default:
+                    // Info: identical label sets collapse into one series of value 1.
+                    _timestamp = Math.Max(_timestamp, next.TimestampMs);
+                    break;
+            }
+        }
+
+        public readonly SeriesSnapshot Result() => _definition.Type switch
+        {
+            MetricType.Histogram => SeriesSnapshot.ForHistogram(_labels, _buckets!, _sum, _timestamp, _created),
+            MetricType.Summary => SeriesSnapshot.ForSummary(_labels, _count, _sum, _timestamp, _created),
+            _ => SeriesSnapshot.ForValue(_labels, _value, _timestamp, _created),
+        };
+
+        /// <summary>The earlier of two creation times; NaN means unknown and loses to any known time.</summary>
+        private static double Earliest(double a, double b) => double.IsNaN(a) ? b : double.IsNaN(b) ? a : Math.Min(a, b);
+
+        private void AddGauge(in SeriesSnapshot next)
+        {
+            switch (_definition.GaugePolicy)
+            {
+                case GaugeMergePolicy.Sum:
+                    _value += next.Value;
+                    _timestamp = Math.Max(_timestamp, next.TimestampMs);
+                    break;
+                case GaugeMergePolicy.Min:
+                    Pick(next.Value, next.TimestampMs, GaugeOrder.CompareForMin(next.Value, _value));
+                    break;
+                case GaugeMergePolicy.MostRecent:
+                    var newer = next.TimestampMs.CompareTo(_timestamp);
+                    var higher = GaugeOrder.CompareForMax(next.Value, _value);
+                    if (newer > 0 || (newer == 0 && higher > 0))
+                    {
+                        _value = next.Value;
+                        _timestamp = next.TimestampMs;
+                    }
+
+                    break;
+                case GaugeMergePolicy.All:
+                    // Series of different sources differ by their source labels; equal ones can only be duplicates.
+                    break;
+                default:
+                    Pick(next.Value, next.TimestampMs, -GaugeOrder.CompareForMax(next.Value, _value));
+                    break;
+            }
+        }
+
+        /// <summary>Takes the candidate when <paramref name="order"/> is negative (it is better), merges timestamps on a tie.</summary>
+        private void Pick(double value, long timestamp, int order)
+        {
+            if (order < 0)
+            {
+                _value = value;
+                _timestamp = timestamp;
+            }
+            else if (order == 0)
+            {
+                _timestamp = Math.Max(_timestamp, timestamp);
+            }
+        }
+
+        private void AddBuckets(long[] next)
+        {
+            if (!_bucketsOwned)
+            {
+                // The first series' array belongs to its snapshot: copy before adding into it.
+                _buckets = (long[])_buckets!.Clone();
+                _bucketsOwned = true;
+            }
+
+            var buckets = _buckets!;
+            for (var i = 0; i < buckets.Length; i++)
+            {
+                buckets[i] += next[i];
+            }
+        }
+    }
+}

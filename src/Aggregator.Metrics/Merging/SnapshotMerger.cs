@@ -1,0 +1,224 @@
+namespace Aggregator.Metrics.Merging;
+
+/// <summary>
+/// Merges snapshots from several sources into one by the rules of SPEC §5. Pure: no state, no clock. Sources are
+/// taken in the order of their names, so the order they are passed in does not change the result, and merging
+/// merges (worker → node → cluster) gives what one flat merge gives.
+/// </summary>
+/// <remarks>
+/// Series match on family name plus label names and values. Counters, histograms and summaries are summed (newest
+/// timestamp, earliest <c>_created</c>); gauges follow their <see cref="GaugeMergePolicy"/>; info series with equal
+/// labels collapse. For each family the shape (type, label names, buckets, gauge policy) held by the most sources
+/// wins, the earliest source breaking a tie; the series of sources with another shape are left out and reported.
+/// </remarks>
+public static class SnapshotMerger
+{
+    /// <summary>Merges <paramref name="sources"/>.</summary>
+    /// <exception cref="ArgumentException">Two sources share a name.</exception>
+    public static MergeResult Merge(IEnumerable<MergeSource> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var ordered = sources.OrderBy(s => s.Name, StringComparer.Ordinal).ToArray();
+        for (var i = 1; i < ordered.Length; i++)
+        {
+            if (ordered[i].Name == ordered[i - 1].Name)
+            {
+                throw new ArgumentException($"Two merge sources are named '{ordered[i].Name}'.", nameof(sources));
+            }
+        }
+
+        var groups = new SortedDictionary<string, List<Member>>(StringComparer.Ordinal);
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            foreach (var family in ordered[i].Snapshot.FamiliesArray)
+            {
+                if (!groups.TryGetValue(family.Name, out var members))
+                {
+                    groups[family.Name] = members = [];
+                }
+
+                members.Add(new Member(ordered[i], family));
+            }
+        }
+
+        var conflicts = new List<MergeConflict>();
+        var merged = new List<MetricFamilySnapshot>(groups.Count);
+        var contributors = new Dictionary<string, List<Member>>(StringComparer.Ordinal);
+        foreach (var (name, members) in groups)
+        {
+            if (MergeFamily(name, members, conflicts) is { } family)
+            {
+                merged.Add(family);
+                contributors[name] = members;
+            }
+        }
+
+        return new MergeResult(MetricsSnapshot.FromSorted(DropNameClashes(merged, contributors, conflicts)), conflicts);
+    }
+
+    private static MetricFamilySnapshot? MergeFamily(string name, List<Member> members, List<MergeConflict> conflicts)
+    {
+        var winners = PickShape(name, members, conflicts);
+        var first = winners[0].Family.Definition;
+        var disagreeing = winners.Where(w => w.Family.Definition.Help != first.Help).Select(w => w.Source.Name).ToArray();
+        if (disagreeing.Length > 0)
+        {
+            conflicts.Add(new MergeConflict(name, MergeConflictReason.Help, disagreeing, $"HELP differs from '{winners[0].Source.Name}', whose text is kept"));
+        }
+
+        var timestamped = winners.Any(w => w.Family.Definition.Timestamped);
+        var definition = timestamped == first.Timestamped
+            ? first
+            : new MetricDefinition(first.Type, first.Name, first.Help, first.LabelNamesArray, timestamped, first.GaugePolicy, first.Type == MetricType.Histogram ? first.BucketsArray : null);
+
+        if (definition.Type == MetricType.Gauge && definition.GaugePolicy == GaugeMergePolicy.All)
+        {
+            return MergeAll(definition, winners, conflicts);
+        }
+
+        var inputs = new List<SeriesSnapshot[]>(winners.Count);
+        foreach (var winner in winners)
+        {
+            inputs.Add(winner.Family.SeriesArray);
+        }
+
+        return new MetricFamilySnapshot(definition, SeriesMerger.Merge(definition, inputs), validate: false);
+    }
+
+    /// <summary>Keeps the members of the most common shape and reports the others, one conflict per reason.</summary>
+    private static List<Member> PickShape(string name, List<Member> members, List<MergeConflict> conflicts)
+    {
+        if (members.Count == 1)
+        {
+            return members;
+        }
+
+        var shapes = new List<List<Member>>();
+        foreach (var member in members)
+        {
+            var shape = shapes.Find(s => SameShape(s[0].Family.Definition, member.Family.Definition));
+            if (shape is null)
+            {
+                shapes.Add([member]);
+            }
+            else
+            {
+                shape.Add(member);
+            }
+        }
+
+        // The most sources win; List.Find and a stable max keep the earliest shape on a tie.
+        var winners = shapes[0];
+        foreach (var shape in shapes)
+        {
+            if (shape.Count > winners.Count)
+            {
+                winners = shape;
+            }
+        }
+
+        var kept = winners[0].Family.Definition;
+        foreach (var byReason in members.Where(m => !winners.Contains(m)).GroupBy(m => ShapeDifference(kept, m.Family.Definition)))
+        {
+            var losers = byReason.ToArray();
+            conflicts.Add(new MergeConflict(
+                name,
+                byReason.Key,
+                [.. losers.Select(l => l.Source.Name)],
+                $"kept {kept} from '{winners[0].Source.Name}', left out {string.Join("; ", losers.Select(l => $"{l.Family.Definition} from '{l.Source.Name}'"))}"));
+        }
+
+        return winners;
+    }
+
+    private static bool SameShape(MetricDefinition a, MetricDefinition b) =>
+        a.Type == b.Type
+        && a.GaugePolicy == b.GaugePolicy
+        && a.LabelNamesArray.AsSpan().SequenceEqual(b.LabelNamesArray)
+        && a.BucketsArray.AsSpan().SequenceEqual(b.BucketsArray);
+
+    private static string ShapeDifference(MetricDefinition kept, MetricDefinition other) =>
+        kept.Type != other.Type ? MergeConflictReason.Type
+        : !kept.LabelNamesArray.AsSpan().SequenceEqual(other.LabelNamesArray) ? MergeConflictReason.LabelNames
+        : !kept.BucketsArray.AsSpan().SequenceEqual(other.BucketsArray) ? MergeConflictReason.Buckets
+        : MergeConflictReason.GaugePolicy;
+
+    /// <summary>The <c>all</c> policy: every source's series kept, told apart by the source's labels appended to theirs.</summary>
+    private static MetricFamilySnapshot? MergeAll(MetricDefinition definition, List<Member> winners, List<MergeConflict> conflicts)
+    {
+        var sourceLabelNames = winners[0].Source.SourceLabels.Select(l => l.Key).ToArray();
+        var clashing = winners
+            .Where(w => w.Source.SourceLabels.Any(l => definition.LabelNamesArray.Contains(l.Key))
+                        || !w.Source.SourceLabels.Select(l => l.Key).SequenceEqual(sourceLabelNames))
+            .ToArray();
+        if (clashing.Length > 0)
+        {
+            conflicts.Add(new MergeConflict(
+                definition.Name,
+                MergeConflictReason.SourceLabel,
+                [.. winners.Select(w => w.Source.Name)],
+                $"gauge policy 'all' adds the labels [{string.Join(",", sourceLabelNames)}], which the family already has or its sources do not share"));
+            return null;
+        }
+
+        var labeled = new MetricDefinition(
+            MetricType.Gauge,
+            definition.Name,
+            definition.Help,
+            [.. definition.LabelNamesArray, .. sourceLabelNames],
+            definition.Timestamped,
+            GaugeMergePolicy.All);
+
+        var inputs = new List<SeriesSnapshot[]>(winners.Count);
+        foreach (var winner in winners)
+        {
+            var extra = winner.Source.SourceLabels.Select(l => l.Value).ToArray();
+            var series = winner.Family.SeriesArray;
+            var relabeled = new SeriesSnapshot[series.Length];
+            for (var i = 0; i < series.Length; i++)
+            {
+                // Appending the same values to every series of one source keeps that source's series sorted.
+                relabeled[i] = SeriesSnapshot.ForValue([.. series[i].LabelValuesArray, .. extra], series[i].Value, series[i].TimestampMs);
+            }
+
+            inputs.Add(relabeled);
+        }
+
+        return new MetricFamilySnapshot(labeled, SeriesMerger.Merge(labeled, inputs), validate: false);
+    }
+
+    /// <summary>Leaves out a family whose sample names another family (earlier by name) already uses.</summary>
+    private static MetricFamilySnapshot[] DropNameClashes(
+        List<MetricFamilySnapshot> merged,
+        Dictionary<string, List<Member>> contributors,
+        List<MergeConflict> conflicts)
+    {
+        var taken = new Dictionary<string, string>(StringComparer.Ordinal);
+        var kept = new List<MetricFamilySnapshot>(merged.Count);
+        foreach (var family in merged)
+        {
+            var names = MetricCatalog.SampleNames(family.Definition).ToArray();
+            var clash = names.FirstOrDefault(taken.ContainsKey);
+            if (clash is not null)
+            {
+                conflicts.Add(new MergeConflict(
+                    family.Name,
+                    MergeConflictReason.NameClash,
+                    [.. contributors[family.Name].Select(m => m.Source.Name)],
+                    $"its sample name '{clash}' belongs to family '{taken[clash]}'"));
+                continue;
+            }
+
+            foreach (var n in names)
+            {
+                taken[n] = family.Name;
+            }
+
+            kept.Add(family);
+        }
+
+        return [.. kept];
+    }
+
+    private sealed record Member(MergeSource Source, MetricFamilySnapshot Family);
+}
