@@ -100,17 +100,24 @@ public sealed class MergeEngine
     /// Retires <paramref name="source"/>: its last counters, histograms and summaries join its retained past and stay in
     /// every later merge; a new incarnation under the same name starts from zero on top of them.
     /// </summary>
-    public void Retire(string source)
+    /// <param name="source">The source's name.</param>
+    /// <param name="finalSnapshot">What the source reported last on its way out; null to keep what it last replied.</param>
+    public void Retire(string source, MetricsSnapshot? finalSnapshot = null)
     {
         ArgumentNullException.ThrowIfNull(source);
-        if (!_lastMonotonic.Remove(source, out var last))
+        var found = _lastMonotonic.Remove(source, out var last);
+        if (finalSnapshot is not null)
+        {
+            last = MonotonicPart(finalSnapshot);
+        }
+        else if (!found)
         {
             return;
         }
 
         _retained[source] = _retained.TryGetValue(source, out var past)
-            ? SnapshotMerger.Merge([new MergeSource("past", past, _sourceLabel), new MergeSource("last", last, _sourceLabel)]).Snapshot
-            : last;
+            ? SnapshotMerger.Merge([new MergeSource("past", past, _sourceLabel), new MergeSource("last", last!, _sourceLabel)]).Snapshot
+            : last!;
     }
 
     /// <summary>Forgets a source entirely (its last values and its retained past), e.g. when it is deselected for good.</summary>

@@ -55,7 +55,7 @@ public sealed class MetricCatalog
             options.Help,
             options.LabelNames,
             options.Timestamped,
-            options.GaugePolicy,
+            options.GaugePolicy ?? Options.DefaultGaugePolicy,
             type == MetricType.Histogram ? options.Buckets ?? Buckets.Default : options.Buckets);
     }
 

@@ -18,8 +18,8 @@ public sealed record MetricOptions
     /// <summary>Whether each update records an epoch-millisecond timestamp that the exposition shows.</summary>
     public bool Timestamped { get; init; }
 
-    /// <summary>A gauge's merge policy across sources (default <see cref="GaugeMergePolicy.Max"/>).</summary>
-    public GaugeMergePolicy GaugePolicy { get; init; } = GaugeMergePolicy.Max;
+    /// <summary>A gauge's merge policy across sources; null for the catalog's <see cref="MetricsOptions.DefaultGaugePolicy"/>.</summary>
+    public GaugeMergePolicy? GaugePolicy { get; init; }
 
     /// <summary>A histogram's bucket bounds; null for <see cref="Buckets.Default"/>.</summary>
     public IReadOnlyList<double>? Buckets { get; init; }

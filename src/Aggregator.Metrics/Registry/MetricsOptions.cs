@@ -23,6 +23,9 @@ public sealed record MetricsOptions
     /// <summary>What name-based use of an undeclared name does (default <see cref="NameMissingPolicy.Error"/>).</summary>
     public NameMissingPolicy NameMissingPolicy { get; init; } = NameMissingPolicy.Error;
 
+    /// <summary>The merge policy of gauges declared without one (default <see cref="GaugeMergePolicy.Max"/>).</summary>
+    public GaugeMergePolicy DefaultGaugePolicy { get; init; } = GaugeMergePolicy.Max;
+
     /// <summary>The most series one family keeps in one registry (default <see cref="DefaultMaxSeriesPerFamily"/>).</summary>
     public int MaxSeriesPerFamily { get; init; } = DefaultMaxSeriesPerFamily;
 

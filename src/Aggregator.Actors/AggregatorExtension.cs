@@ -1,0 +1,77 @@
+using Akka.Actor;
+using Aggregator.Actors.Collection;
+using Aggregator.Actors.Protocol;
+using Aggregator.Metrics;
+
+namespace Aggregator.Actors;
+
+/// <summary>
+/// Aggregator inside one actor system: the shared metric catalog (so every worker of the node agrees on each name's
+/// definition), the shared registry for code outside actors, and the node collector. Get it with
+/// <see cref="Get(ActorSystem)"/>; it starts on first use.
+/// </summary>
+public sealed class AggregatorExtension : IExtension
+{
+    /// <summary>The name of the node collector actor, a system actor: <c>/system/aggregator-node-collector</c>.</summary>
+    public const string NodeCollectorName = "aggregator-node-collector";
+
+    // Extra time the asker waits beyond the collection timeout, so that a partial result (which the collector sends
+    // at the timeout) arrives before the ask gives up.
+    private static readonly TimeSpan ReplyMargin = TimeSpan.FromSeconds(1);
+
+    /// <summary>Creates the extension for <paramref name="system"/>; use <see cref="Get(ActorSystem)"/> instead.</summary>
+    public AggregatorExtension(ExtendedActorSystem system)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        System = system;
+        Settings = AggregatorSettings.Create(system);
+        Catalog = new MetricCatalog(Settings.Metrics);
+        Shared = new SharedRegistry(Catalog);
+        Address = system.Provider.DefaultAddress;
+        NodeCollector = system.SystemActorOf(NodeCollectorActor.Props(this), NodeCollectorName);
+    }
+
+    /// <summary>The actor system.</summary>
+    public ExtendedActorSystem System { get; }
+
+    /// <summary>The settings read from the <c>aggregator</c> HOCON section.</summary>
+    public AggregatorSettings Settings { get; }
+
+    /// <summary>The definitions every registry of this actor system shares.</summary>
+    public MetricCatalog Catalog { get; }
+
+    /// <summary>The thread-safe registry for code outside actors; collected as one more source. Add custom collectors here.</summary>
+    public SharedRegistry Shared { get; }
+
+    /// <summary>This node's address, which makes source names unique across a cluster.</summary>
+    public Address Address { get; }
+
+    /// <summary>The node collector.</summary>
+    public IActorRef NodeCollector { get; }
+
+    /// <summary>Gets (starting on first use) the extension of <paramref name="system"/>.</summary>
+    public static AggregatorExtension Get(ActorSystem system) => system.WithExtension<AggregatorExtension, AggregatorExtensionProvider>();
+
+    /// <summary>
+    /// Collects and merges this node: the selected workers (the configured selection when null), the shared registry and
+    /// the custom collectors, waiting at most <paramref name="timeout"/> (the configured timeout when null) for workers.
+    /// </summary>
+    public Task<NodeCollectorProtocol.CollectReply> CollectAsync(
+        WorkerSelection? selection = null,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        var wait = timeout ?? Settings.CollectionTimeout;
+        return NodeCollector.Ask<NodeCollectorProtocol.CollectReply>(
+            new NodeCollectorProtocol.Collect(selection ?? Settings.Workers, wait),
+            wait + ReplyMargin,
+            cancellationToken);
+    }
+
+    /// <summary>The name a worker has in <c>aggregator_source_up</c>: its path with this node's address.</summary>
+    public string SourceName(IActorRef worker)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        return worker.Path.ToStringWithAddress(Address);
+    }
+}

@@ -1,0 +1,39 @@
+using Aggregator.Metrics;
+
+namespace Aggregator.Actors;
+
+/// <summary>The definitions of the metrics Aggregator reports about its own collections.</summary>
+public static class AggregatorSelfMetrics
+{
+    /// <summary><c>aggregator_source_up{level,source}</c>: 1 when the source answered the last collection, 0 when it did not.</summary>
+    public static readonly MetricDefinition SourceUp = new(
+        MetricType.Gauge,
+        "aggregator_source_up",
+        "Whether a source (a worker, or a node in a cluster) answered the last collection in time.",
+        ["level", "source"]);
+
+    /// <summary><c>aggregator_collection_duration_seconds{level}</c>: how long the last collection at that level took.</summary>
+    public static readonly MetricDefinition CollectionDuration = new(
+        MetricType.Gauge,
+        "aggregator_collection_duration_seconds",
+        "How long the last collection took, from the first ask to the merged result.",
+        ["level"]);
+
+    /// <summary>Builds the snapshot of one collection's self metrics.</summary>
+    /// <param name="level">"worker" for a node's collection of workers, "node" for a cluster's collection of nodes.</param>
+    /// <param name="durationLevel">The level label of the duration: "node" or "cluster".</param>
+    /// <param name="answered">The full names of the sources that answered.</param>
+    /// <param name="missing">The full names of the sources that did not.</param>
+    /// <param name="durationSeconds">How long the collection took.</param>
+    public static MetricsSnapshot Snapshot(string level, string durationLevel, IEnumerable<string> answered, IEnumerable<string> missing, double durationSeconds)
+    {
+        var up = answered.Select(s => SeriesSnapshot.ForValue([level, s], 1))
+            .Concat(missing.Select(s => SeriesSnapshot.ForValue([level, s], 0)))
+            .ToArray();
+        return new MetricsSnapshot(
+        [
+            new MetricFamilySnapshot(SourceUp, up),
+            new MetricFamilySnapshot(CollectionDuration, [SeriesSnapshot.ForValue([durationLevel], durationSeconds)]),
+        ]);
+    }
+}

@@ -1,0 +1,69 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Aggregator.Metrics;
+
+namespace Aggregator.Actors;
+
+/// <summary>
+/// Aggregator's settings for one actor system, read from the <c>aggregator</c> HOCON section (defaults in the
+/// embedded <c>reference.conf</c>). Immutable.
+/// </summary>
+public sealed record AggregatorSettings
+{
+    /// <summary>How long the node collector waits for workers in one collection (default 2 s).</summary>
+    public TimeSpan CollectionTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The workers a collection asks when a request names none (default: every worker).</summary>
+    public WorkerSelection Workers { get; init; } = WorkerSelection.All;
+
+    /// <summary>The policies of the actor system's metric catalog.</summary>
+    public MetricsOptions Metrics { get; init; } = new();
+
+    /// <summary>The HOCON defaults, as embedded in this assembly.</summary>
+    public static Config DefaultConfig() =>
+        ConfigurationFactory.FromResource<AggregatorSettings>("Aggregator.Actors.reference.conf");
+
+    /// <summary>Reads the settings of <paramref name="system"/>.</summary>
+    public static AggregatorSettings Create(ActorSystem system)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        return Create(system.Settings.Config.WithFallback(DefaultConfig()).GetConfig("aggregator"));
+    }
+
+    /// <summary>Reads settings from an <c>aggregator</c> section (missing keys take the reference defaults).</summary>
+    /// <exception cref="ConfigurationException">A key has a value outside its documented set.</exception>
+    public static AggregatorSettings Create(Config aggregatorSection)
+    {
+        ArgumentNullException.ThrowIfNull(aggregatorSection);
+        var config = aggregatorSection.WithFallback(DefaultConfig().GetConfig("aggregator"));
+        var timeout = config.GetTimeSpan("collection-timeout");
+        if (timeout <= TimeSpan.Zero)
+        {
+            throw new ConfigurationException($"aggregator.collection-timeout must be positive, not {timeout}.");
+        }
+
+        return new AggregatorSettings
+        {
+            CollectionTimeout = timeout,
+            Workers = new WorkerSelection(config.GetStringList("workers")),
+            Metrics = new MetricsOptions
+            {
+                MaxSeriesPerFamily = config.GetInt("max-series-per-family"),
+                Namespace = config.GetString("namespace") ?? string.Empty,
+                DefaultGaugePolicy = ParseEnum<GaugeMergePolicy>(config, "default-gauge-policy"),
+                NameConflictPolicy = ParseEnum<NameConflictPolicy>(config, "name-conflict-policy"),
+                NameMissingPolicy = ParseEnum<NameMissingPolicy>(config, "name-missing-policy"),
+            },
+        };
+    }
+
+    private static T ParseEnum<T>(Config config, string key)
+        where T : struct, Enum
+    {
+        var text = config.GetString(key);
+        return Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value)
+            ? value
+            : throw new ConfigurationException(
+                $"aggregator.{key} = '{text}' is not one of: {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
+    }
+}

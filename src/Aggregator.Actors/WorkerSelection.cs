@@ -1,0 +1,84 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Aggregator.Actors;
+
+/// <summary>
+/// Which workers a collection asks: patterns over actor names, or over actor paths (without address) when a pattern
+/// starts with <c>/</c>. <c>*</c> matches any run of characters (slashes included), <c>?</c> one character. No patterns
+/// selects every worker.
+/// </summary>
+public sealed class WorkerSelection : IEquatable<WorkerSelection>
+{
+    private readonly string[] _patterns;
+    private readonly Regex[] _regexes;
+
+    /// <summary>Creates a selection from patterns (empty ones are ignored).</summary>
+    public WorkerSelection(IEnumerable<string>? patterns)
+    {
+        _patterns = [.. (patterns ?? []).Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Trim()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        _regexes = [.. _patterns.Select(ToRegex)];
+        Key = string.Join('\n', _patterns);
+    }
+
+    /// <summary>The selection of every worker.</summary>
+    public static WorkerSelection All { get; } = new([]);
+
+    /// <summary>The patterns, sorted.</summary>
+    public IReadOnlyList<string> Patterns => _patterns;
+
+    /// <summary>True when every worker is selected.</summary>
+    public bool IsAll => _patterns.Length == 0;
+
+    /// <summary>A string equal for equal selections, used to join concurrent collections of the same selection.</summary>
+    public string Key { get; }
+
+    /// <summary>Whether the worker with this path (without address, e.g. <c>/user/orders/o-1</c>) is selected.</summary>
+    public bool Matches(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (_patterns.Length == 0)
+        {
+            return true;
+        }
+
+        var name = path[(path.LastIndexOf('/') + 1)..];
+        for (var i = 0; i < _patterns.Length; i++)
+        {
+            if (_regexes[i].IsMatch(_patterns[i][0] == '/' ? path : name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <inheritdoc />
+    public bool Equals(WorkerSelection? other) => other is not null && Key == other.Key;
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as WorkerSelection);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => Key.GetHashCode(StringComparison.Ordinal);
+
+    /// <inheritdoc />
+    public override string ToString() => IsAll ? "all workers" : string.Join(", ", _patterns);
+
+    private static Regex ToRegex(string pattern)
+    {
+        var builder = new StringBuilder("^");
+        foreach (var c in pattern)
+        {
+            builder.Append(c switch
+            {
+                '*' => ".*",
+                '?' => ".",
+                _ => Regex.Escape(c.ToString()),
+            });
+        }
+
+        return new Regex(builder.Append('$').ToString(), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    }
+}

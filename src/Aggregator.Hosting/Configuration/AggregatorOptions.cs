@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Text;
+using Aggregator.Metrics;
+
+namespace Aggregator.Hosting;
+
+/// <summary>
+/// The options of <see cref="AkkaConfigurationBuilderExtensions.WithMetricsAggregator"/>; each maps to a key of the
+/// <c>aggregator</c> HOCON section (the defaults are those of its reference configuration).
+/// </summary>
+public sealed class AggregatorOptions
+{
+    /// <summary><c>aggregator.collection-timeout</c>: how long a collection waits for workers (default 2 s).</summary>
+    public TimeSpan CollectionTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary><c>aggregator.workers</c>: the workers a collection asks by default (default: all).</summary>
+    public IList<string> Workers { get; } = [];
+
+    /// <summary><c>aggregator.max-series-per-family</c> (default 100,000).</summary>
+    public int MaxSeriesPerFamily { get; set; } = MetricsOptions.DefaultMaxSeriesPerFamily;
+
+    /// <summary><c>aggregator.namespace</c>: prefix of every declared name (default none).</summary>
+    public string Namespace { get; set; } = string.Empty;
+
+    /// <summary><c>aggregator.default-gauge-policy</c>: the merge policy of gauges declared without one (default max).</summary>
+    public GaugeMergePolicy DefaultGaugePolicy { get; set; } = GaugeMergePolicy.Max;
+
+    /// <summary><c>aggregator.name-conflict-policy</c> (default error).</summary>
+    public NameConflictPolicy NameConflictPolicy { get; set; } = NameConflictPolicy.Error;
+
+    /// <summary><c>aggregator.name-missing-policy</c> (default error).</summary>
+    public NameMissingPolicy NameMissingPolicy { get; set; } = NameMissingPolicy.Error;
+
+    /// <summary>The options as an <c>aggregator</c> HOCON section.</summary>
+    public string ToHocon()
+    {
+        var hocon = new StringBuilder("aggregator {\n");
+        hocon.Append(CultureInfo.InvariantCulture, $"  collection-timeout = {(long)CollectionTimeout.TotalMilliseconds}ms\n");
+        hocon.Append(CultureInfo.InvariantCulture, $"  workers = [{string.Join(", ", Workers.Select(Quote))}]\n");
+        hocon.Append(CultureInfo.InvariantCulture, $"  max-series-per-family = {MaxSeriesPerFamily}\n");
+        hocon.Append(CultureInfo.InvariantCulture, $"  namespace = {Quote(Namespace)}\n");
+        hocon.Append(CultureInfo.InvariantCulture, $"  default-gauge-policy = {DefaultGaugePolicy.ToString().ToLowerInvariant()}\n");
+        hocon.Append(CultureInfo.InvariantCulture, $"  name-conflict-policy = {NameConflictPolicy.ToString().ToLowerInvariant()}\n");
+        hocon.Append(CultureInfo.InvariantCulture, $"  name-missing-policy = {NameMissingPolicy.ToString().ToLowerInvariant()}\n");
+        return hocon.Append("}\n").ToString();
+    }
+
+    private static string Quote(string value) =>
+        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.IO.Compression;
+using Aggregator.Metrics;
+using Aggregator.Metrics.Exposition;
+using Microsoft.AspNetCore.Http;
+
+namespace Aggregator.Hosting.Http;
+
+/// <summary>
+/// Answers one scrape: GET or HEAD (405 otherwise), format from <c>Accept</c>, gzip from <c>Accept-Encoding</c>,
+/// <c>name[]</c> and <c>worker</c> query parameters, timeout capped by <c>X-Prometheus-Scrape-Timeout-Seconds</c>.
+/// The body is streamed; up to 1 MiB it goes out with an exact Content-Length.
+/// </summary>
+public sealed class MetricsEndpoint
+{
+    /// <summary>The header Prometheus sends with its scrape timeout in seconds.</summary>
+    public const string ScrapeTimeoutHeader = "X-Prometheus-Scrape-Timeout-Seconds";
+
+    // Bodies up to this size are sent with Content-Length; larger ones are streamed chunked as they are written.
+    private const int ContentLengthLimit = 1024 * 1024;
+
+    // The share of Prometheus' scrape timeout the collection may use, leaving the rest for writing and the network.
+    private const double ScrapeTimeoutShare = 0.9;
+
+    private readonly IScrapeSource _source;
+
+    /// <summary>Creates an endpoint serving <paramref name="source"/>.</summary>
+    public MetricsEndpoint(IScrapeSource source) => _source = source ?? throw new ArgumentNullException(nameof(source));
+
+    /// <summary>Handles the request.</summary>
+    public async Task HandleAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.Request;
+        var response = context.Response;
+        var head = HttpMethods.IsHead(request.Method);
+        if (!head && !HttpMethods.IsGet(request.Method))
+        {
+            response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            response.Headers.Allow = "GET, HEAD";
+            return;
+        }
+
+        var scrape = new ScrapeRequest(Values(request.Query["worker"]), Timeout(request));
+        MetricsSnapshot snapshot;
+        try
+        {
+            snapshot = await _source.CollectAsync(scrape, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is TimeoutException or Akka.Actor.AskTimeoutException or TaskCanceledException && !context.RequestAborted.IsCancellationRequested)
+        {
+            response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            response.ContentType = "text/plain; charset=utf-8";
+            await response.WriteAsync($"Collection did not finish: {error.Message}\n", context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        snapshot = NameFilter.Apply(snapshot, Values(request.Query["name[]"]));
+        var format = ContentNegotiation.ChooseFormat(request.Headers.Accept);
+        var gzip = ContentNegotiation.AcceptsGzip(request.Headers.AcceptEncoding);
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = ExpositionWriter.ContentType(format);
+        response.Headers.Vary = "Accept, Accept-Encoding";
+        if (gzip)
+        {
+            response.Headers.ContentEncoding = "gzip";
+        }
+
+        await WriteBodyAsync(context, snapshot, format, gzip, head).ConfigureAwait(false);
+    }
+
+    private static async Task WriteBodyAsync(HttpContext context, MetricsSnapshot snapshot, ExpositionFormat format, bool gzip, bool head)
+    {
+        var response = context.Response;
+        var cancel = context.RequestAborted;
+
+        // HEAD renders the body only to count it.
+        await using var spill = new SpillStream(() => head ? Stream.Null : response.Body, ContentLengthLimit);
+        if (gzip)
+        {
+            var compressed = new GZipStream(spill, CompressionLevel.Fastest, leaveOpen: true);
+            await using (compressed.ConfigureAwait(false))
+            {
+                await ExpositionWriter.WriteAsync(snapshot, format, compressed, cancellationToken: cancel).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            await ExpositionWriter.WriteAsync(snapshot, format, spill, cancellationToken: cancel).ConfigureAwait(false);
+        }
+
+        if (head)
+        {
+            response.ContentLength = spill.Length64;
+            return;
+        }
+
+        await spill.CompleteAsync(length => response.ContentLength = length, cancel).ConfigureAwait(false);
+    }
+
+    private TimeSpan Timeout(HttpRequest request)
+    {
+        var configured = _source.CollectionTimeout;
+        if (request.Headers.TryGetValue(ScrapeTimeoutHeader, out var header)
+            && double.TryParse(header.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            && seconds > 0
+            && double.IsFinite(seconds))
+        {
+            var capped = TimeSpan.FromSeconds(seconds * ScrapeTimeoutShare);
+            return capped < configured ? capped : configured;
+        }
+
+        return configured;
+    }
+
+    private static string[] Values(Microsoft.Extensions.Primitives.StringValues values) =>
+        [.. values.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!)];
+}

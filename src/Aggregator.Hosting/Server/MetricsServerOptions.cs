@@ -1,0 +1,17 @@
+namespace Aggregator.Hosting;
+
+/// <summary>Where the standalone <see cref="MetricsServer"/> listens.</summary>
+public sealed record MetricsServerOptions
+{
+    /// <summary>The default port, prometheus-tcl's: 1347.</summary>
+    public const int DefaultPort = 1347;
+
+    /// <summary>The address to bind (default 127.0.0.1; "0.0.0.0" for every interface).</summary>
+    public string Address { get; init; } = "127.0.0.1";
+
+    /// <summary>The port (default <see cref="DefaultPort"/>; 0 picks a free one).</summary>
+    public int Port { get; init; } = DefaultPort;
+
+    /// <summary>The metrics path (default /metrics); any other path gets 404.</summary>
+    public string Path { get; init; } = "/metrics";
+}
