@@ -155,8 +155,7 @@ internal sealed class NodeCollectorActor : ReceiveActor
         var merged = _engine.Merge(sources, missingPaths, selection.Matches);
 
         var self = AggregatorSelfMetrics.Snapshot(WorkerLevel, NodeLevel, collection.AnsweredNames, missingNames, collection.Clock.Elapsed.TotalSeconds);
-        var result = SnapshotMerger.Merge([new MergeSource("collected", merged.Snapshot, WorkerLevel), new MergeSource("self", self, WorkerLevel)]);
-        var reply = new NodeCollectorProtocol.CollectReply(result.Snapshot, collection.AnsweredNames, missingNames);
+        var reply = new NodeCollectorProtocol.CollectReply(SnapshotMerger.Combine(merged.Snapshot, self), collection.AnsweredNames, missingNames);
         foreach (var waiter in collection.Waiters)
         {
             waiter.Tell(reply);

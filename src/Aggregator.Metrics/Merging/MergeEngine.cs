@@ -88,12 +88,7 @@ public sealed class MergeEngine
         }
 
         Count(result.Conflicts);
-        var withCounts = SnapshotMerger.Merge(
-        [
-            new MergeSource("merged", result.Snapshot, _sourceLabel),
-            new MergeSource("merge engine", new MetricsSnapshot([ConflictsFamily()]), _sourceLabel),
-        ]);
-        return result with { Snapshot = withCounts.Snapshot, Conflicts = [.. result.Conflicts, .. withCounts.Conflicts] };
+        return result with { Snapshot = SnapshotMerger.Combine(result.Snapshot, new MetricsSnapshot([ConflictsFamily()])) };
     }
 
     /// <summary>

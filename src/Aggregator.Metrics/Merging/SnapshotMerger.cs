@@ -56,6 +56,45 @@ public static class SnapshotMerger
         return new MergeResult(MetricsSnapshot.FromSorted(DropNameClashes(merged, contributors, conflicts)), conflicts);
     }
 
+    /// <summary>
+    /// Adds <paramref name="second"/>'s families to <paramref name="first"/>'s at the same level: families only one has
+    /// are kept as they are; a family both have is merged by its rules, except that no source labels are added (an
+    /// <c>all</c> gauge keeps the first's series where both have one). Where the shapes differ, the first's family is
+    /// kept. For adding a collector's own families (source status, conflict counts) to a merged snapshot.
+    /// </summary>
+    public static MetricsSnapshot Combine(MetricsSnapshot first, MetricsSnapshot second)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        var a = first.FamiliesArray;
+        var b = second.FamiliesArray;
+        var result = new List<MetricFamilySnapshot>(a.Length + b.Length);
+        int i = 0, j = 0;
+        while (i < a.Length || j < b.Length)
+        {
+            var c = i == a.Length ? 1 : j == b.Length ? -1 : string.CompareOrdinal(a[i].Name, b[j].Name);
+            if (c < 0)
+            {
+                result.Add(a[i++]);
+            }
+            else if (c > 0)
+            {
+                result.Add(b[j++]);
+            }
+            else
+            {
+                var definition = a[i].Definition;
+                result.Add(SameShape(definition, b[j].Definition)
+                    ? new MetricFamilySnapshot(definition, SeriesMerger.Merge(definition, [a[i].SeriesArray, b[j].SeriesArray]), validate: false)
+                    : a[i]);
+                i++;
+                j++;
+            }
+        }
+
+        return MetricsSnapshot.FromSorted([.. result]);
+    }
+
     private static MetricFamilySnapshot? MergeFamily(string name, List<Member> members, List<MergeConflict> conflicts)
     {
         var winners = PickShape(name, members, conflicts);
