@@ -1,0 +1,51 @@
+using Akka.Actor;
+using Aggregator.Actors;
+using Aggregator.Metrics;
+
+namespace Aggregator.Node;
+
+/// <summary>
+/// A demo worker producing every metric type. On start it records fixed values (so a scrape of N workers has known
+/// sums: demo_started_total = N, demo_capacity = 10 N); every tick it records moving ones.
+/// </summary>
+internal sealed class DemoWorker : MeteredReceiveActor, IWithTimers
+{
+    // The pace of the moving metrics: once a second, like the seed's example.
+    private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
+
+    public DemoWorker(int index)
+    {
+        var started = Metrics.Counter("demo_started_total", "Demo workers started.");
+        var capacity = Metrics.Gauge("demo_capacity", new MetricOptions { Help = "Work items the demo workers can hold, summed over workers.", GaugePolicy = GaugeMergePolicy.Sum });
+        var build = Metrics.Info("demo_build", "Version of the demo workers.", "version");
+        var ticks = Metrics.Counter("demo_ticks_total", "Ticks handled, by parity.", "parity");
+        var queue = Metrics.Gauge("demo_queue_depth", new MetricOptions { Help = "Deepest queue over workers.", GaugePolicy = GaugeMergePolicy.Max });
+        var busy = Metrics.Gauge("demo_busy", new MetricOptions { Help = "Whether each worker is busy.", GaugePolicy = GaugeMergePolicy.All });
+        var duration = Metrics.Histogram("demo_tick_duration_seconds", new MetricOptions { Help = "Simulated tick durations.", Buckets = Buckets.Exponential(0.001, 4, 6) });
+        var payload = Metrics.Summary("demo_payload_bytes", "Simulated payload sizes.");
+
+        started.Inc();
+        capacity.Set(10);
+        build.Set("1.0.0");
+        var random = new Random(index);
+        var tick = 0L;
+        Receive<Tick>(_ =>
+        {
+            tick++;
+            ticks.WithLabels(tick % 2 == 0 ? "even" : "odd").Inc();
+            queue.Set(random.Next(0, 100));
+            busy.Set(random.Next(0, 2));
+            duration.Observe(random.NextDouble() * 2);
+            payload.Observe(random.Next(100, 10_000));
+        });
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart() => Timers.StartPeriodicTimer("tick", Tick.Instance, TickInterval);
+
+    private sealed class Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+}
