@@ -12,6 +12,9 @@ namespace Aggregator.Actors;
 /// </summary>
 public sealed class AggregatorExtension : IExtension
 {
+    /// <summary>The dispatcher the collectors run on (dedicated threads; see reference.conf).</summary>
+    public const string DispatcherId = "aggregator.dispatcher";
+
     /// <summary>The name of the node collector actor, a system actor: <c>/system/aggregator-node-collector</c>.</summary>
     public const string NodeCollectorName = "aggregator-node-collector";
 
@@ -23,6 +26,9 @@ public sealed class AggregatorExtension : IExtension
     public AggregatorExtension(ExtendedActorSystem system)
     {
         ArgumentNullException.ThrowIfNull(system);
+
+        // The collectors' dispatcher is looked up in the system's configuration.
+        system.Settings.InjectTopLevelFallback(AggregatorSettings.DefaultConfig());
         System = system;
         Settings = AggregatorSettings.Create(system);
         Catalog = new MetricCatalog(Settings.Metrics);

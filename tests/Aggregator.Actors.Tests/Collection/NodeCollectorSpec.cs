@@ -95,7 +95,7 @@ public sealed class NodeCollectorSpec : TestKit
         var partial = await Aggregator.CollectAsync(timeout: TimeSpan.FromMilliseconds(500));
         var elapsed = clock.Elapsed;
 
-        Assert.True(elapsed < TimeSpan.FromMilliseconds(600), $"took {elapsed}");
+        Assert.True(elapsed < TimeSpan.FromMilliseconds(600), $"took {elapsed}, collection {partial.Snapshot.Find("aggregator_collection_duration_seconds")!.Series[0].Value}");
         Assert.Equal([$"{Address}/user/blocked=0", $"{Address}/user/healthy=1"], Render.SourceUp(partial.Snapshot));
         Assert.Equal([$"{Address}/user/blocked"], partial.Missing);
 
