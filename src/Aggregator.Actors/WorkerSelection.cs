@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Aggregator.Actors;
@@ -17,7 +16,7 @@ public sealed class WorkerSelection : IEquatable<WorkerSelection>
     public WorkerSelection(IEnumerable<string>? patterns)
     {
         _patterns = [.. (patterns ?? []).Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Trim()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-        _regexes = [.. _patterns.Select(ToRegex)];
+        _regexes = [.. _patterns.Select(Glob.ToRegex)];
         Key = string.Join('\n', _patterns);
     }
 
@@ -65,20 +64,4 @@ public sealed class WorkerSelection : IEquatable<WorkerSelection>
 
     /// <inheritdoc />
     public override string ToString() => IsAll ? "all workers" : string.Join(", ", _patterns);
-
-    private static Regex ToRegex(string pattern)
-    {
-        var builder = new StringBuilder("^");
-        foreach (var c in pattern)
-        {
-            builder.Append(c switch
-            {
-                '*' => ".*",
-                '?' => ".",
-                _ => Regex.Escape(c.ToString()),
-            });
-        }
-
-        return new Regex(builder.Append('$').ToString(), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-    }
 }

@@ -18,15 +18,16 @@ builder.Services.AddAkka(node.SystemName, akka =>
 
     var self = $"akka.tcp://{node.SystemName}@{node.Hostname}:{node.Port}";
     var seeds = node.SeedNodes.Count > 0 ? node.SeedNodes : [self];
-    akka.AddHocon(
+    // After WithRemoting, which selects the "remote" provider: the cluster provider must win.
+    akka.WithRemoting(node.Hostname, node.Port)
+        .WithActorRefProvider(ProviderSelection.Cluster.Instance)
+        .AddHocon(
             $$"""
-            akka.actor.provider = cluster
             akka.cluster.seed-nodes = [{{string.Join(", ", seeds.Select(s => $"\"{s}\""))}}]
             akka.cluster.roles = [{{string.Join(", ", node.Roles.Select(r => $"\"{r}\""))}}]
             akka.coordinated-shutdown.exit-clr = off
             """,
-            HoconAddMode.Append)
-        .WithRemoting(node.Hostname, node.Port)
+            HoconAddMode.Prepend)
         .WithMetricsAggregator()
         .WithActors((system, _) =>
         {

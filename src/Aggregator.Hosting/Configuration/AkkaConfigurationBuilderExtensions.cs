@@ -1,5 +1,7 @@
 using Akka.Hosting;
 using Aggregator.Actors;
+using Aggregator.Cluster;
+using Aggregator.Hosting.Http;
 
 namespace Aggregator.Hosting;
 
@@ -7,8 +9,8 @@ namespace Aggregator.Hosting;
 public static class AkkaConfigurationBuilderExtensions
 {
     /// <summary>
-    /// Configures the <c>aggregator</c> section from <paramref name="configure"/> and starts the extension (catalog,
-    /// shared registry, node collector) with the actor system.
+    /// Configures the <c>aggregator</c> section from <paramref name="configure"/>, binds Aggregator's serializer, and
+    /// starts Aggregator with the actor system: the node collector, and on a cluster member the cluster collector too.
     /// </summary>
     public static AkkaConfigurationBuilder WithMetricsAggregator(this AkkaConfigurationBuilder builder, Action<AggregatorOptions>? configure = null)
     {
@@ -17,6 +19,18 @@ public static class AkkaConfigurationBuilderExtensions
         configure?.Invoke(options);
         return builder
             .AddHocon(options.ToHocon(), HoconAddMode.Prepend)
-            .WithExtension<AggregatorExtensionProvider>();
+            .AddHocon(AggregatorClusterSettings.DefaultConfig(), HoconAddMode.Append)
+            .AddStartup((system, _) =>
+            {
+                // Every member runs the cluster collector: any of them can serve the cluster-wide endpoint.
+                if (ScrapeSources.IsClusterMember(system))
+                {
+                    AggregatorClusterExtension.Get(system);
+                }
+                else
+                {
+                    AggregatorExtension.Get(system);
+                }
+            });
     }
 }

@@ -12,12 +12,13 @@ public static class EndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Serves the merged exposition at <paramref name="path"/> (GET and HEAD; other methods get 405). The actor system
-    /// comes from the app's services (Akka.Hosting registers it); <paramref name="source"/> defaults to this node.
+    /// comes from the app's services (Akka.Hosting registers it); <paramref name="source"/> defaults to the whole
+    /// cluster when the actor system is a cluster member, to this node otherwise.
     /// </summary>
     public static IEndpointConventionBuilder MapMetrics(this IEndpointRouteBuilder endpoints, string path = "/metrics", IScrapeSource? source = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        source ??= new NodeScrapeSource(endpoints.ServiceProvider.GetRequiredService<ActorSystem>());
+        source ??= ScrapeSources.Default(endpoints.ServiceProvider.GetRequiredService<ActorSystem>());
         var endpoint = new MetricsEndpoint(source);
         return endpoints.Map(path, endpoint.HandleAsync).WithDisplayName("Aggregator metrics");
     }

@@ -8,7 +8,7 @@ namespace Aggregator.Hosting.Http;
 
 /// <summary>
 /// Answers one scrape: GET or HEAD (405 otherwise), format from <c>Accept</c>, gzip from <c>Accept-Encoding</c>,
-/// <c>name[]</c> and <c>worker</c> query parameters, timeout capped by <c>X-Prometheus-Scrape-Timeout-Seconds</c>.
+/// <c>name[]</c>, <c>worker</c>, <c>node</c>, <c>role</c> and <c>scope=node</c> query parameters, timeout capped by <c>X-Prometheus-Scrape-Timeout-Seconds</c>.
 /// The body is streamed; up to 1 MiB it goes out with an exact Content-Length.
 /// </summary>
 public sealed class MetricsEndpoint
@@ -41,7 +41,12 @@ public sealed class MetricsEndpoint
             return;
         }
 
-        var scrape = new ScrapeRequest(Values(request.Query["worker"]), Timeout(request));
+        var scrape = new ScrapeRequest(
+            Values(request.Query["worker"]),
+            Values(request.Query["node"]),
+            Values(request.Query["role"]),
+            string.Equals(request.Query["scope"], "node", StringComparison.Ordinal),
+            Timeout(request));
         MetricsSnapshot snapshot;
         try
         {

@@ -2,5 +2,8 @@ namespace Aggregator.Hosting.Http;
 
 /// <summary>What one scrape asks for: the selection from its query string and the time it may take.</summary>
 /// <param name="Workers">Worker patterns (<c>worker</c> query parameters); empty for the configured selection.</param>
+/// <param name="Nodes">Node address patterns (<c>node</c>); empty for the configured selection.</param>
+/// <param name="Roles">Node roles (<c>role</c>); empty for the configured selection.</param>
+/// <param name="LocalOnly">True for <c>scope=node</c>: this node only, even in a cluster.</param>
 /// <param name="Timeout">The collection timeout for this scrape.</param>
-public sealed record ScrapeRequest(IReadOnlyList<string> Workers, TimeSpan Timeout);
+public sealed record ScrapeRequest(IReadOnlyList<string> Workers, IReadOnlyList<string> Nodes, IReadOnlyList<string> Roles, bool LocalOnly, TimeSpan Timeout);

@@ -1,0 +1,111 @@
+using Akka.Actor;
+using Akka.Event;
+using Aggregator.Actors;
+using Aggregator.Actors.Collection;
+using Aggregator.Actors.Protocol;
+using Aggregator.Cluster.Protocol;
+using Aggregator.Metrics;
+using Aggregator.Metrics.Merging;
+using static Akka.Cluster.ClusterEvent;
+
+namespace Aggregator.Cluster.Collection;
+
+/// <summary>
+/// Follows the cluster's membership and, per collection, asks the node collector of every selected member (on that
+/// member) under the cluster timeout. Members that are unreachable, leaving or exiting are not asked and count as
+/// missing, contributing their last counters; removed members are retired, so cluster-wide counters never go down
+/// while this node lives.
+/// </summary>
+internal sealed class ClusterCollectorActor : FanOutCollector
+{
+    private const string NodeLevel = "node";
+    private const string ClusterLevel = "cluster";
+
+    // The share of the cluster timeout each node gets for its own workers, so that its partial answer arrives in time.
+    private const double NodeTimeoutShare = 0.8;
+
+    private readonly AggregatorClusterSettings _settings;
+    private readonly Akka.Cluster.Cluster _cluster;
+    private readonly IActorRef _localNodeCollector;
+    private readonly MergeEngine _engine;
+    private readonly Dictionary<Address, Akka.Cluster.Member> _members = [];
+    private readonly HashSet<Address> _unreachable = [];
+
+    public ClusterCollectorActor(AggregatorClusterSettings settings, IActorRef localNodeCollector)
+    {
+        _settings = settings;
+        _localNodeCollector = localNodeCollector;
+        _cluster = Akka.Cluster.Cluster.Get(Context.System);
+        var log = Context.GetLogger();
+        _engine = new MergeEngine(NodeLevel, conflict => log.Warning("{0}", conflict));
+
+        Receive<MemberRemoved>(m =>
+        {
+            _members.Remove(m.Member.Address);
+            _unreachable.Remove(m.Member.Address);
+            _engine.Retire(m.Member.Address.ToString());
+        });
+        Receive<IMemberEvent>(m => _members[m.Member.Address] = m.Member);
+        Receive<UnreachableMember>(m => _unreachable.Add(m.Member.Address));
+        Receive<ReachableMember>(m => _unreachable.Remove(m.Member.Address));
+        Receive<ClusterCollectorProtocol.Collect>(c =>
+        {
+            var timeout = c.Timeout ?? _settings.CollectionTimeout;
+            StartOrJoin(c.Nodes.Key + "|" + c.Workers.Key, Sender, () => Targets(c, timeout), timeout, c);
+        });
+    }
+
+    public static Props Props(AggregatorClusterSettings settings, IActorRef localNodeCollector) =>
+        Akka.Actor.Props.Create(() => new ClusterCollectorActor(settings, localNodeCollector)).WithDispatcher(AggregatorExtension.DispatcherId);
+
+    protected override void PreStart() =>
+        _cluster.Subscribe(Self, SubscriptionInitialStateMode.InitialStateAsEvents, typeof(IMemberEvent), typeof(IReachabilityEvent));
+
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    protected override object Complete(CompletedCollection completed)
+    {
+        var nodes = ((ClusterCollectorProtocol.Collect)completed.Request).Nodes;
+        var sources = completed.Answered.Select(a => new MergeSource(a.Target.MergeName, a.Snapshot, NodeLevel)).ToArray();
+        var merged = _engine.Merge(sources, completed.Missing.Select(m => m.MergeName), nodes.MatchesAddress);
+
+        var answered = completed.Answered.Select(a => a.Target.ReportName).ToArray();
+        var missing = completed.Missing.Select(m => m.ReportName).ToArray();
+        var self = AggregatorSelfMetrics.Snapshot(NodeLevel, ClusterLevel, answered, missing, completed.Elapsed.TotalSeconds);
+        return new ClusterCollectorProtocol.CollectReply(SnapshotMerger.Combine(merged.Snapshot, self), answered, missing);
+    }
+
+    private List<FanOutTarget> Targets(ClusterCollectorProtocol.Collect collect, TimeSpan timeout)
+    {
+        var targets = new List<FanOutTarget>();
+        foreach (var (address, member) in _members)
+        {
+            if (!collect.Nodes.Matches(address, member.Roles))
+            {
+                continue;
+            }
+
+            var askable = member.Status == Akka.Cluster.MemberStatus.Up && !_unreachable.Contains(address);
+            var name = address.ToString();
+            targets.Add(new FanOutTarget(name, name, askable ? AskNode(address, collect.Workers, timeout) : null));
+        }
+
+        return targets;
+    }
+
+    private Func<long, TimeSpan, Task<MetricsSnapshot>> AskNode(Address address, WorkerSelection workers, TimeSpan timeout)
+    {
+        var request = new NodeCollectorProtocol.Collect(workers, timeout * NodeTimeoutShare);
+        var selection = address == _cluster.SelfAddress
+            ? null
+            : Context.ActorSelection(new RootActorPath(address) / "system" / AggregatorExtension.NodeCollectorName);
+        var local = _localNodeCollector;
+        return async (_, askTimeout) =>
+        {
+            var reply = selection is null
+                ? await local.Ask<NodeCollectorProtocol.CollectReply>(request, askTimeout).ConfigureAwait(false)
+                : await selection.Ask<NodeCollectorProtocol.CollectReply>(request, askTimeout).ConfigureAwait(false);
+            return reply.Snapshot;
+        };
+    }
+}

@@ -1,0 +1,78 @@
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Akka.Serialization;
+using Aggregator.Actors;
+using Aggregator.Actors.Protocol;
+
+namespace Aggregator.Cluster.Serialization;
+
+/// <summary>
+/// The binary serializer for every Aggregator message that crosses nodes (a node collector's <c>Collect</c> and
+/// <c>CollectReply</c>), so that snapshots never travel as JSON. Manifests carry a version; an unknown one throws
+/// <see cref="SerializationException"/>.
+/// </summary>
+public sealed class AggregatorSerializer : SerializerWithStringManifest
+{
+    /// <summary>The serializer's identifier, as bound in the configuration.</summary>
+    public const int SerializerId = 1347;
+
+    /// <summary>The manifest of <see cref="NodeCollectorProtocol.Collect"/>, version 1.</summary>
+    public const string CollectManifest = "AC1";
+
+    /// <summary>The manifest of <see cref="NodeCollectorProtocol.CollectReply"/>, version 1.</summary>
+    public const string CollectReplyManifest = "ACR1";
+
+    /// <summary>Creates the serializer for <paramref name="system"/>.</summary>
+    public AggregatorSerializer(ExtendedActorSystem system)
+        : base(system)
+    {
+    }
+
+    /// <inheritdoc />
+    public override int Identifier => SerializerId;
+
+    /// <inheritdoc />
+    public override string Manifest(object o) => o switch
+    {
+        NodeCollectorProtocol.Collect => CollectManifest,
+        NodeCollectorProtocol.CollectReply => CollectReplyManifest,
+        _ => throw new SerializationException($"AggregatorSerializer cannot serialize {o?.GetType().FullName ?? "null"}."),
+    };
+
+    /// <inheritdoc />
+    public override byte[] ToBinary(object obj) => obj switch
+    {
+        NodeCollectorProtocol.Collect collect => SnapshotCodec.Encode(
+            [collect.Selection.Patterns],
+            null,
+            collect.Timeout is { } timeout ? (long)timeout.TotalMilliseconds : -1),
+        NodeCollectorProtocol.CollectReply reply => SnapshotCodec.Encode([reply.Answered, reply.Missing], reply.Snapshot, 0),
+        _ => throw new SerializationException($"AggregatorSerializer cannot serialize {obj?.GetType().FullName ?? "null"}."),
+    };
+
+    /// <inheritdoc />
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        switch (manifest)
+        {
+            case CollectManifest:
+            {
+                var (lists, _, timeoutMs) = SnapshotCodec.Decode(bytes, 1);
+                return new NodeCollectorProtocol.Collect(new WorkerSelection(lists[0]), timeoutMs < 0 ? null : TimeSpan.FromMilliseconds(timeoutMs));
+            }
+
+            case CollectReplyManifest:
+            {
+                var (lists, snapshot, _) = SnapshotCodec.Decode(bytes, 2);
+                return new NodeCollectorProtocol.CollectReply(
+                    snapshot ?? throw new SerializationException("A CollectReply without a snapshot."),
+                    lists[0],
+                    lists[1]);
+            }
+
+            default:
+                throw new SerializationException($"AggregatorSerializer does not know manifest '{manifest}'.");
+        }
+    }
+}
