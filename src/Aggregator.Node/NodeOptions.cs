@@ -1,35 +1,88 @@
+using System.Globalization;
+using Akka.Configuration;
+
 namespace Aggregator.Node;
 
 /// <summary>
-/// The node's settings, bound from the "Node" configuration section: appsettings.json, environment variables
-/// (<c>Node__Port=4054</c>) or arguments (<c>--Node:Port=4054</c>), in ASP.NET Core's usual precedence.
+/// The node's settings. Each comes, from lowest to highest precedence, from: its default here; the
+/// <c>aggregator.node</c> section of the HOCON file named by <c>Node:HoconFile</c> (see cluster-config/); then
+/// ASP.NET Core configuration's "Node" section: appsettings.json, environment variables (<c>Node__Port=4054</c>),
+/// command-line arguments (<c>--Node:Port=4054</c>). Lists take a comma-separated value or indexed keys.
 /// </summary>
 public sealed class NodeOptions
 {
-    /// <summary>The actor system's name; every node of a cluster must use the same (default "aggregator").</summary>
+    /// <summary>The actor system's name; every node of a cluster must use the same (default "aggregator"; HOCON <c>system-name</c>).</summary>
     public string SystemName { get; set; } = "aggregator";
 
-    /// <summary>The host Akka.Remote binds and advertises (default 127.0.0.1).</summary>
+    /// <summary>The host Akka.Remote binds and advertises (default 127.0.0.1; HOCON <c>hostname</c>).</summary>
     public string Hostname { get; set; } = "127.0.0.1";
 
-    /// <summary>The Akka.Remote port (default 4053).</summary>
+    /// <summary>The Akka.Remote port (default 4053; HOCON <c>port</c>).</summary>
     public int Port { get; set; } = 4053;
 
-    /// <summary>Seed node addresses (<c>akka.tcp://aggregator@127.0.0.1:4053</c>); none: the node seeds itself, a single-node cluster.</summary>
-    public IList<string> SeedNodes { get; } = [];
+    /// <summary>Seed node addresses; none: the node seeds itself, a single-node cluster (HOCON <c>seed-nodes</c>).</summary>
+    public IReadOnlyList<string> SeedNodes { get; set; } = [];
 
-    /// <summary>Cluster roles of this node.</summary>
-    public IList<string> Roles { get; } = [];
+    /// <summary>Cluster roles of this node (HOCON <c>roles</c>).</summary>
+    public IReadOnlyList<string> Roles { get; set; } = [];
 
-    /// <summary>Where the metrics endpoint listens (default http://127.0.0.1:1347).</summary>
+    /// <summary>Where the metrics endpoint listens (default http://127.0.0.1:1347; HOCON <c>http-url</c>).</summary>
     public string HttpUrl { get; set; } = "http://127.0.0.1:1347";
 
-    /// <summary>The metrics path (default /metrics).</summary>
+    /// <summary>The metrics path (default /metrics; HOCON <c>metrics-path</c>).</summary>
     public string MetricsPath { get; set; } = "/metrics";
 
-    /// <summary>How many demo workers to start (default 4; 0 for none).</summary>
+    /// <summary>How many demo workers to start (default 4; 0 for none; HOCON <c>demo-workers</c>).</summary>
     public int DemoWorkers { get; set; } = 4;
 
-    /// <summary>A HOCON file (e.g. cluster-config/node1.hocon) read before everything else; optional.</summary>
-    public string? HoconFile { get; set; }
+    /// <summary>The HOCON file, whose other sections (akka.*, aggregator.*) configure the actor system too.</summary>
+    public Config? Hocon { get; private set; }
+
+    /// <summary>Reads the options from the HOCON file (if any) and then the "Node" configuration section.</summary>
+    public static NodeOptions Load(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new NodeOptions();
+        var section = configuration.GetSection("Node");
+        if (section["HoconFile"] is { Length: > 0 } file)
+        {
+            options.Hocon = ConfigurationFactory.ParseString(File.ReadAllText(file));
+            if (options.Hocon.HasPath("aggregator.node"))
+            {
+                options.ApplyHocon(options.Hocon.GetConfig("aggregator.node"));
+            }
+        }
+
+        options.ApplyConfiguration(section);
+        return options;
+    }
+
+    private static IReadOnlyList<string> List(IConfigurationSection section) =>
+        section.Value is { } value
+            ? [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]
+            : [.. section.GetChildren().Select(c => c.Value).OfType<string>()];
+
+    private void ApplyHocon(Config hocon)
+    {
+        SystemName = hocon.GetString("system-name", SystemName);
+        Hostname = hocon.GetString("hostname", Hostname);
+        Port = hocon.GetInt("port", Port);
+        SeedNodes = hocon.HasPath("seed-nodes") ? [.. hocon.GetStringList("seed-nodes")] : SeedNodes;
+        Roles = hocon.HasPath("roles") ? [.. hocon.GetStringList("roles")] : Roles;
+        HttpUrl = hocon.GetString("http-url", HttpUrl);
+        MetricsPath = hocon.GetString("metrics-path", MetricsPath);
+        DemoWorkers = hocon.GetInt("demo-workers", DemoWorkers);
+    }
+
+    private void ApplyConfiguration(IConfigurationSection section)
+    {
+        SystemName = section["SystemName"] ?? SystemName;
+        Hostname = section["Hostname"] ?? Hostname;
+        Port = section["Port"] is { } port ? int.Parse(port, CultureInfo.InvariantCulture) : Port;
+        SeedNodes = section.GetSection("SeedNodes").Exists() ? List(section.GetSection("SeedNodes")) : SeedNodes;
+        Roles = section.GetSection("Roles").Exists() ? List(section.GetSection("Roles")) : Roles;
+        HttpUrl = section["HttpUrl"] ?? HttpUrl;
+        MetricsPath = section["MetricsPath"] ?? MetricsPath;
+        DemoWorkers = section["DemoWorkers"] is { } workers ? int.Parse(workers, CultureInfo.InvariantCulture) : DemoWorkers;
+    }
 }

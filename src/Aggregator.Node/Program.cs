@@ -6,28 +6,24 @@ using Aggregator.Node;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-var node = builder.Configuration.GetSection("Node").Get<NodeOptions>() ?? new NodeOptions();
+var node = NodeOptions.Load(builder.Configuration);
 builder.WebHost.UseUrls(node.HttpUrl);
 
 builder.Services.AddAkka(node.SystemName, akka =>
 {
-    if (!string.IsNullOrEmpty(node.HoconFile))
-    {
-        akka.AddHoconFile(node.HoconFile, HoconAddMode.Prepend);
-    }
-
     var self = $"akka.tcp://{node.SystemName}@{node.Hostname}:{node.Port}";
     var seeds = node.SeedNodes.Count > 0 ? node.SeedNodes : [self];
-    // After WithRemoting, which selects the "remote" provider: the cluster provider must win.
+
+    // WithRemoting selects the "remote" provider; the cluster provider set after it wins.
     akka.WithRemoting(node.Hostname, node.Port)
         .WithActorRefProvider(ProviderSelection.Cluster.Instance)
         .AddHocon(
             $$"""
             akka.cluster.seed-nodes = [{{string.Join(", ", seeds.Select(s => $"\"{s}\""))}}]
             akka.cluster.roles = [{{string.Join(", ", node.Roles.Select(r => $"\"{r}\""))}}]
-            akka.coordinated-shutdown.exit-clr = off
             """,
             HoconAddMode.Prepend)
+        .AddHocon(NodeDefaults.Hocon, HoconAddMode.Append)
         .WithMetricsAggregator()
         .WithActors((system, _) =>
         {
@@ -37,6 +33,12 @@ builder.Services.AddAkka(node.SystemName, akka =>
                 system.ActorOf(Props.Create(() => new DemoWorker(index)), $"demo-{i}");
             }
         });
+
+    if (node.Hocon is { } hocon)
+    {
+        // Above the defaults, below what the options above set.
+        akka.AddHocon(hocon, HoconAddMode.Prepend);
+    }
 });
 
 var app = builder.Build();
