@@ -1,5 +1,6 @@
 using System.Globalization;
 using Akka.Configuration;
+using Aggregator.Hosting;
 
 namespace Aggregator.Node;
 
@@ -34,6 +35,19 @@ public sealed class NodeOptions
 
     /// <summary>How many demo workers to start (default 4; 0 for none; HOCON <c>demo-workers</c>).</summary>
     public int DemoWorkers { get; set; } = 4;
+
+    /// <summary>
+    /// HTTPS for the endpoint: <c>Node:Tls:CertificatePath</c> and <c>Node:Tls:KeyPath</c> (PEM), and
+    /// <c>Node:Tls:ClientCaPath</c> to require client certificates (HOCON <c>tls { certificate-path, key-path,
+    /// client-ca-path }</c>). Null: plain HTTP.
+    /// </summary>
+    public TlsOptions? Tls { get; set; }
+
+    /// <summary>
+    /// Basic-auth users and their password hashes (<c>Node:BasicAuth:Users:NAME=HASH</c>; HOCON
+    /// <c>basic-auth-users { NAME = HASH }</c>). Make a hash with <c>dotnet Aggregator.Node.dll hash-password</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> BasicAuthUsers { get; set; } = new Dictionary<string, string>();
 
     /// <summary>The HOCON file, whose other sections (akka.*, aggregator.*) configure the actor system too.</summary>
     public Config? Hocon { get; private set; }
@@ -72,6 +86,20 @@ public sealed class NodeOptions
         HttpUrl = hocon.GetString("http-url", HttpUrl);
         MetricsPath = hocon.GetString("metrics-path", MetricsPath);
         DemoWorkers = hocon.GetInt("demo-workers", DemoWorkers);
+        if (hocon.HasPath("tls.certificate-path"))
+        {
+            Tls = new TlsOptions
+            {
+                CertificatePath = hocon.GetString("tls.certificate-path"),
+                KeyPath = hocon.GetString("tls.key-path"),
+                ClientCaPath = hocon.GetString("tls.client-ca-path", null),
+            };
+        }
+
+        if (hocon.HasPath("basic-auth-users"))
+        {
+            BasicAuthUsers = hocon.GetConfig("basic-auth-users").AsEnumerable().ToDictionary(e => e.Key, e => e.Value.GetString(), StringComparer.Ordinal);
+        }
     }
 
     private void ApplyConfiguration(IConfigurationSection section)
@@ -84,5 +112,20 @@ public sealed class NodeOptions
         HttpUrl = section["HttpUrl"] ?? HttpUrl;
         MetricsPath = section["MetricsPath"] ?? MetricsPath;
         DemoWorkers = section["DemoWorkers"] is { } workers ? int.Parse(workers, CultureInfo.InvariantCulture) : DemoWorkers;
+        if (section["Tls:CertificatePath"] is { } certificate)
+        {
+            Tls = new TlsOptions
+            {
+                CertificatePath = certificate,
+                KeyPath = section["Tls:KeyPath"] ?? throw new InvalidOperationException("Node:Tls:CertificatePath is set but Node:Tls:KeyPath is not."),
+                ClientCaPath = section["Tls:ClientCaPath"],
+            };
+        }
+
+        var users = section.GetSection("BasicAuth:Users");
+        if (users.Exists())
+        {
+            BasicAuthUsers = users.GetChildren().ToDictionary(u => u.Key, u => u.Value ?? string.Empty, StringComparer.Ordinal);
+        }
     }
 }

@@ -4,10 +4,40 @@ using Akka.Remote.Hosting;
 using Aggregator.Hosting;
 using Aggregator.Node;
 
+if (args is ["hash-password", ..])
+{
+    // Prints a hash for Node:BasicAuth:Users, reading the password from the argument or, safer, from standard input.
+    Console.WriteLine(PasswordHash.Create(args.Length > 1 ? args[1] : Console.In.ReadLine() ?? string.Empty));
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 var node = NodeOptions.Load(builder.Configuration);
-builder.WebHost.UseUrls(node.HttpUrl);
+var url = new Uri(node.HttpUrl);
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    void Secure(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen)
+    {
+        if (node.Tls is { } tls)
+        {
+            listen.UseHttps(TlsSetup.Create(tls));
+        }
+    }
+
+    if (System.Net.IPAddress.TryParse(url.Host, out var address))
+    {
+        kestrel.Listen(address, url.Port, Secure);
+    }
+    else if (url.IsLoopback)
+    {
+        kestrel.ListenLocalhost(url.Port, Secure);
+    }
+    else
+    {
+        kestrel.ListenAnyIP(url.Port, Secure);
+    }
+});
 
 builder.Services.AddAkka(node.SystemName, akka =>
 {
@@ -42,5 +72,5 @@ builder.Services.AddAkka(node.SystemName, akka =>
 });
 
 var app = builder.Build();
-app.MapMetrics(node.MetricsPath);
+app.MapMetrics(node.MetricsPath, security: new MetricsSecurityOptions { BasicAuthUsers = node.BasicAuthUsers });
 app.Run();

@@ -15,11 +15,19 @@ public static class EndpointRouteBuilderExtensions
     /// comes from the app's services (Akka.Hosting registers it); <paramref name="source"/> defaults to the whole
     /// cluster when the actor system is a cluster member, to this node otherwise.
     /// </summary>
-    public static IEndpointConventionBuilder MapMetrics(this IEndpointRouteBuilder endpoints, string path = "/metrics", IScrapeSource? source = null)
+    /// <param name="endpoints">The app's endpoints.</param>
+    /// <param name="path">The path (default /metrics).</param>
+    /// <param name="source">What to serve; the cluster or this node by default.</param>
+    /// <param name="security">Basic-auth users with hashed passwords; none by default.</param>
+    public static IEndpointConventionBuilder MapMetrics(
+        this IEndpointRouteBuilder endpoints,
+        string path = "/metrics",
+        IScrapeSource? source = null,
+        MetricsSecurityOptions? security = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         source ??= ScrapeSources.Default(endpoints.ServiceProvider.GetRequiredService<ActorSystem>());
-        var endpoint = new MetricsEndpoint(source);
+        var endpoint = new MetricsEndpoint(source, security);
         return endpoints.Map(path, endpoint.HandleAsync).WithDisplayName("Aggregator metrics");
     }
 }

@@ -23,9 +23,14 @@ public sealed class MetricsEndpoint
     private const double ScrapeTimeoutShare = 0.9;
 
     private readonly IScrapeSource _source;
+    private readonly BasicAuthentication _authentication;
 
-    /// <summary>Creates an endpoint serving <paramref name="source"/>.</summary>
-    public MetricsEndpoint(IScrapeSource source) => _source = source ?? throw new ArgumentNullException(nameof(source));
+    /// <summary>Creates an endpoint serving <paramref name="source"/>, behind basic auth when <paramref name="security"/> names users.</summary>
+    public MetricsEndpoint(IScrapeSource source, MetricsSecurityOptions? security = null)
+    {
+        _source = source ?? throw new ArgumentNullException(nameof(source));
+        _authentication = new BasicAuthentication(security ?? new MetricsSecurityOptions());
+    }
 
     /// <summary>Handles the request.</summary>
     public async Task HandleAsync(HttpContext context)
@@ -38,6 +43,11 @@ public sealed class MetricsEndpoint
         {
             response.StatusCode = StatusCodes.Status405MethodNotAllowed;
             response.Headers.Allow = "GET, HEAD";
+            return;
+        }
+
+        if (!_authentication.Authorize(context))
+        {
             return;
         }
 

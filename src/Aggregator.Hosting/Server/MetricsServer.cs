@@ -42,9 +42,18 @@ public sealed class MetricsServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(system);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(options.Address), options.Port));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(
+            IPAddress.Parse(options.Address),
+            options.Port,
+            listen =>
+            {
+                if (options.Tls is { } tls)
+                {
+                    listen.UseHttps(TlsSetup.Create(tls));
+                }
+            }));
         var app = builder.Build();
-        app.MapMetrics(options.Path, source);
+        app.MapMetrics(options.Path, source, options.Security);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -14,4 +14,10 @@ public sealed record MetricsServerOptions
 
     /// <summary>The metrics path (default /metrics); any other path gets 404.</summary>
     public string Path { get; init; } = "/metrics";
+
+    /// <summary>HTTPS (and mTLS) settings; null for plain HTTP.</summary>
+    public TlsOptions? Tls { get; init; }
+
+    /// <summary>Basic-auth users; none by default.</summary>
+    public MetricsSecurityOptions? Security { get; init; }
 }
