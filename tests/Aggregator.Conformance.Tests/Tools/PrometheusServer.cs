@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Aggregator.Conformance.Tests.Tools;
+
+/// <summary>A real Prometheus server on 127.0.0.1 with a temporary config and storage, stopped by PID on dispose.</summary>
+public sealed class PrometheusServer : IDisposable
+{
+    public const string Binary = "/usr/bin/prometheus";
+
+    private readonly ServerProcess _process;
+    private readonly string _directory;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    private PrometheusServer(ServerProcess process, string directory, Uri address)
+    {
+        _process = process;
+        _directory = directory;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    /// <summary>Starts Prometheus with <paramref name="scrapeConfigs"/> (YAML list items under scrape_configs) scraping every second.</summary>
+    public static async Task<PrometheusServer> StartAsync(string scrapeConfigs, string? directory = null)
+    {
+        ExternalTool.Require(Binary, "prometheus");
+        directory ??= Directory.CreateTempSubdirectory("aggregator-prometheus-").FullName;
+        var config = Path.Combine(directory, "prometheus.yml");
+        await File.WriteAllTextAsync(config, $"""
+            global:
+              scrape_interval: 1s
+              scrape_timeout: 1s
+            scrape_configs:
+            {scrapeConfigs}
+            """);
+        var address = new Uri($"http://127.0.0.1:{ServerProcess.FreePort()}/");
+        var process = await ServerProcess.StartAsync(
+            Binary,
+            [$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(directory, "data")}", $"--web.listen-address={address.Authority}"],
+            new Uri(address, "-/ready"));
+        return new PrometheusServer(process, directory, address);
+    }
+
+    /// <summary>Waits until every target is up (Prometheus syncs new targets every 5 s); fails with their last errors.</summary>
+    public async Task WaitForTargetsUpAsync(int count, TimeSpan within)
+    {
+        var clock = Stopwatch.StartNew();
+        var last = string.Empty;
+        while (clock.Elapsed < within)
+        {
+            using var document = JsonDocument.Parse(await _http.GetStringAsync(new Uri(Address, "api/v1/targets")));
+            var targets = document.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray().ToArray();
+            last = string.Join("; ", targets.Select(t => $"{t.GetProperty("scrapeUrl").GetString()} {t.GetProperty("health").GetString()} {t.GetProperty("lastError").GetString()}"));
+            if (targets.Length == count && targets.All(t => t.GetProperty("health").GetString() == "up"))
+            {
+                return;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"Prometheus targets not up within {within}: {last}\n{_process.Output}");
+    }
+
+    /// <summary>An instant query's result: each series' labels (without __name__) and value.</summary>
+    public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> QueryAsync(string promql)
+    {
+        var url = new Uri(Address, $"api/v1/query?query={Uri.EscapeDataString(promql)}");
+        using var document = JsonDocument.Parse(await _http.GetStringAsync(url));
+        return [.. document.RootElement.GetProperty("data").GetProperty("result").EnumerateArray().Select(r => (
+            (IReadOnlyDictionary<string, string>)r.GetProperty("metric").EnumerateObject().Where(p => p.Name != "__name__").ToDictionary(p => p.Name, p => p.Value.GetString()!),
+            double.Parse(r.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture)))];
+    }
+
+    /// <summary>Waits until <paramref name="promql"/> returns exactly one series, and returns its value.</summary>
+    public async Task<double> SingleValueAsync(string promql, TimeSpan within)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var result = await QueryAsync(promql);
+            if (result.Count == 1)
+            {
+                return result[0].Value;
+            }
+
+            if (clock.Elapsed > within)
+            {
+                throw new TimeoutException($"'{promql}' returned {result.Count} series for {within}.");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    public void Dispose()
+    {
+        _process.Dispose();
+        _http.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Prometheus may still be flushing its WAL as it dies; the temp folder is left behind then.
+        }
+    }
+}
