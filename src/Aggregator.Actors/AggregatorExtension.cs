@@ -1,7 +1,9 @@
 using Akka.Actor;
+using Akka.Event;
 using Aggregator.Actors.Collection;
 using Aggregator.Actors.Protocol;
 using Aggregator.Metrics;
+using Aggregator.Metrics.Collectors;
 
 namespace Aggregator.Actors;
 
@@ -14,6 +16,9 @@ public sealed class AggregatorExtension : IExtension
 {
     /// <summary>The dispatcher the collectors run on (dedicated threads; see reference.conf).</summary>
     public const string DispatcherId = "aggregator.dispatcher";
+
+    /// <summary>The runtime's built-in meter, left to <see cref="RuntimeCollector"/> when that is on.</summary>
+    private const string RuntimeMeterName = "System.Runtime";
 
     /// <summary>The name of the node collector actor, a system actor: <c>/system/aggregator-node-collector</c>.</summary>
     public const string NodeCollectorName = "aggregator-node-collector";
@@ -34,6 +39,7 @@ public sealed class AggregatorExtension : IExtension
         Catalog = new MetricCatalog(Settings.Metrics);
         Shared = new SharedRegistry(Catalog);
         Address = system.Provider.DefaultAddress;
+        RegisterBuiltInCollectors();
         NodeCollector = system.SystemActorOf(NodeCollectorActor.Props(this), NodeCollectorName);
     }
 
@@ -74,10 +80,37 @@ public sealed class AggregatorExtension : IExtension
             cancellationToken);
     }
 
+    /// <summary>The bridge from System.Diagnostics.Metrics, when <c>aggregator.collectors.meters</c> is on.</summary>
+    public MeterBridge? Meters { get; private set; }
+
     /// <summary>The name a worker has in <c>aggregator_source_up</c>: its path with this node's address.</summary>
     public string SourceName(IActorRef worker)
     {
         ArgumentNullException.ThrowIfNull(worker);
         return worker.Path.ToStringWithAddress(Address);
+    }
+
+    private void RegisterBuiltInCollectors()
+    {
+        var log = Logging.GetLogger(System, nameof(AggregatorExtension));
+        Shared.CollectorFailed += (collector, error) => log.Warning("Collector {0} failed and was left out of the collection: {1}", collector, error);
+        var collectors = Settings.Collectors;
+        if (collectors.Process)
+        {
+            ProcessCollector.Register(Shared);
+        }
+
+        if (collectors.Runtime)
+        {
+            RuntimeCollector.Register(Shared);
+        }
+
+        if (collectors.Meters)
+        {
+            // The runtime's own meter reports what the runtime collector does, under clashing names: one of them is enough.
+            Meters = new MeterBridge(collectors.MeterPrefixes, collectors.Runtime ? [RuntimeMeterName] : []);
+            Meters.Register(Shared);
+            System.RegisterOnTermination(Meters.Dispose);
+        }
     }
 }

@@ -16,6 +16,9 @@ public sealed record AggregatorSettings
     /// <summary>The workers a collection asks when a request names none (default: every worker).</summary>
     public WorkerSelection Workers { get; init; } = WorkerSelection.All;
 
+    /// <summary>Which built-in collectors run (all by default).</summary>
+    public BuiltInCollectors Collectors { get; init; } = new();
+
     /// <summary>The policies of the actor system's metric catalog.</summary>
     public MetricsOptions Metrics { get; init; } = new();
 
@@ -46,6 +49,14 @@ public sealed record AggregatorSettings
         {
             CollectionTimeout = timeout,
             Workers = new WorkerSelection(config.GetStringList("workers")),
+            Collectors = new BuiltInCollectors
+            {
+                Process = config.GetBoolean("collectors.process"),
+                Runtime = config.GetBoolean("collectors.runtime"),
+                Meters = config.GetBoolean("collectors.meters"),
+                MeterPrefixes = [.. config.GetStringList("collectors.meter-prefixes")],
+                Cluster = config.GetBoolean("collectors.cluster"),
+            },
             Metrics = new MetricsOptions
             {
                 MaxSeriesPerFamily = config.GetInt("max-series-per-family"),

@@ -28,6 +28,10 @@ public sealed class AggregatorClusterExtension : IExtension
         Node = AggregatorExtension.Get(system);
         Settings = AggregatorClusterSettings.Create(system);
         ClusterCollector = system.SystemActorOf(ClusterCollectorActor.Props(Settings, Node.NodeCollector), ClusterCollectorName);
+        if (Node.Settings.Collectors.Cluster)
+        {
+            ClusterStateCollector.Register(Node.Shared, Akka.Cluster.Cluster.Get(system));
+        }
     }
 
     /// <summary>This node's Aggregator.</summary>

@@ -39,6 +39,12 @@ public abstract class MetricRegistry
     /// <summary>The definitions this registry shares with its siblings, and their policies.</summary>
     public MetricCatalog Catalog { get; }
 
+    /// <summary>
+    /// Called when a custom collector throws or returns a family whose name is taken, with the collector's name and
+    /// the error, so that the owner can log it; the collection goes on without that collector's output.
+    /// </summary>
+    public event Action<string, Exception>? CollectorFailed;
+
     /// <summary>Whether any thread may use this registry (<see cref="SharedRegistry"/>) or only its owner (<see cref="WorkerRegistry"/>).</summary>
     public bool IsThreadSafe { get; }
 
@@ -184,8 +190,8 @@ public abstract class MetricRegistry
 
     /// <summary>
     /// Adds a custom collector: a callback run at every collection whose families join this registry's. A collector
-    /// that throws, or returns a family whose name is taken, is left out of that collection and counted in
-    /// <c>aggregator_collector_errors_total{collector}</c>; the rest of the collection is unaffected.
+    /// that throws is left out of that collection, and a family whose name is taken is left out alone; both are counted
+    /// in <c>aggregator_collector_errors_total{collector}</c> and reported through <see cref="CollectorFailed"/>.
     /// </summary>
     /// <param name="name">A name for the collector, used in the error count.</param>
     /// <param name="collect">The callback.</param>
@@ -351,34 +357,34 @@ public abstract class MetricRegistry
             produced = [.. collect()];
         }
 #pragma warning disable CA1031 // A failing collector must never break the exposition of the others.
-        catch (Exception)
+        catch (Exception error)
 #pragma warning restore CA1031
         {
-            CountCollectorError(collectorName);
+            CountCollectorError(collectorName, error);
             return;
         }
 
-        var clash = produced.Any(f => f is null || names.Contains(f.Name))
-            || produced.Select(f => f.Name).Distinct(StringComparer.Ordinal).Count() != produced.Count;
-        if (clash)
-        {
-            CountCollectorError(collectorName);
-            return;
-        }
-
+        // A family whose name is taken (by the registry, an earlier collector or itself) is left out alone.
         foreach (var family in produced)
         {
+            if (family is null || !names.Add(family.Name))
+            {
+                CountCollectorError(collectorName, new InvalidOperationException($"Collector '{collectorName}' returned {(family is null ? "a null family" : $"family '{family.Name}', whose name is taken")}; it was left out."));
+                continue;
+            }
+
             result.Add(family);
-            names.Add(family.Name);
         }
     }
 
-    private void CountCollectorError(string collectorName)
+    private void CountCollectorError(string collectorName, Exception error)
     {
         using (EnterIfShared())
         {
             _collectorErrors[collectorName] = _collectorErrors.GetValueOrDefault(collectorName) + 1;
         }
+
+        CollectorFailed?.Invoke(collectorName, error);
     }
 
     [SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The scope is disposed by the caller's using.")]

@@ -12,6 +12,7 @@ public sealed class NodeCollectorSpec : TestKit
         akka.loglevel = WARNING
         akka.log-dead-letters = off
         aggregator.collection-timeout = 3s
+        aggregator.collectors { process = off, runtime = off, meters = off }
         """;
 
     public NodeCollectorSpec()
@@ -203,6 +204,7 @@ public sealed class ConfiguredSelectionSpec : TestKit
         : base("""
             akka.loglevel = WARNING
             aggregator.workers = ["/user/keep-*"]
+            aggregator.collectors { process = off, runtime = off, meters = off }
             """)
     {
     }

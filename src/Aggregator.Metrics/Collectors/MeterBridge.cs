@@ -1,0 +1,300 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text;
+
+namespace Aggregator.Metrics.Collectors;
+
+/// <summary>
+/// Brings <see cref="System.Diagnostics.Metrics"/> instruments (ASP.NET Core's, the runtime's, any library's) into
+/// the exposition as Prometheus families: dots become underscores, the unit becomes a suffix
+/// (<c>http.server.request.duration</c> in <c>s</c> is <c>http_server_request_duration_seconds</c>), counters get
+/// <c>_total</c>, tags become labels. Counters map to counters, up-down counters and gauges to gauges, histograms to
+/// histograms with the instrument's advised bucket bounds (OpenTelemetry's defaults otherwise). Thread-safe; dispose
+/// it to stop listening.
+/// </summary>
+public sealed class MeterBridge : IDisposable
+{
+    /// <summary>The name it registers under in <see cref="MetricRegistry.AddCollector"/>.</summary>
+    public const string Name = "meters";
+
+    // OpenTelemetry's default explicit bucket bounds, for histograms that advise none.
+    private static readonly double[] DefaultBuckets = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
+
+    private readonly MeterListener _listener = new();
+    private readonly string[] _meterPrefixes;
+    private readonly string[] _excludedMeters;
+    private readonly Lock _lock = new();
+    private readonly List<InstrumentState> _instruments = [];
+
+    /// <summary>Starts listening to the meters whose names start with one of <paramref name="meterPrefixes"/> (all when none).</summary>
+    /// <param name="meterPrefixes">Meter-name prefixes to listen to; every meter when null or empty.</param>
+    /// <param name="excludedMeters">Meter names never listened to (e.g. "System.Runtime" when <see cref="RuntimeCollector"/> reports the same).</param>
+    public MeterBridge(IEnumerable<string>? meterPrefixes = null, IEnumerable<string>? excludedMeters = null)
+    {
+        _meterPrefixes = [.. meterPrefixes ?? []];
+        _excludedMeters = [.. excludedMeters ?? []];
+        _listener.InstrumentPublished = OnPublished;
+        _listener.MeasurementsCompleted = (instrument, _) =>
+        {
+            lock (_lock)
+            {
+                _instruments.RemoveAll(i => ReferenceEquals(i.Instrument, instrument));
+            }
+        };
+        _listener.SetMeasurementEventCallback<double>(static (i, m, t, s) => ((InstrumentState)s!).Record(m, t));
+        _listener.SetMeasurementEventCallback<float>(static (i, m, t, s) => ((InstrumentState)s!).Record(m, t));
+        _listener.SetMeasurementEventCallback<long>(static (i, m, t, s) => ((InstrumentState)s!).Record(m, t));
+        _listener.SetMeasurementEventCallback<int>(static (i, m, t, s) => ((InstrumentState)s!).Record(m, t));
+        _listener.SetMeasurementEventCallback<short>(static (i, m, t, s) => ((InstrumentState)s!).Record(m, t));
+        _listener.SetMeasurementEventCallback<byte>(static (i, m, t, s) => ((InstrumentState)s!).Record(m, t));
+        _listener.SetMeasurementEventCallback<decimal>(static (i, m, t, s) => ((InstrumentState)s!).Record((double)m, t));
+        _listener.Start();
+    }
+
+    /// <summary>Adds the bridge's families to <paramref name="registry"/>'s collections.</summary>
+    public void Register(MetricRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        registry.AddCollector(Name, Collect);
+    }
+
+    /// <summary>Reads the observable instruments and returns every instrument's family.</summary>
+    public IEnumerable<MetricFamilySnapshot> Collect()
+    {
+        _listener.RecordObservableInstruments();
+        InstrumentState[] instruments;
+        lock (_lock)
+        {
+            instruments = [.. _instruments];
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var families = new List<MetricFamilySnapshot>(instruments.Length);
+        foreach (var instrument in instruments)
+        {
+            // Two instruments that map to one name: the first one published is kept.
+            if (instrument.Snapshot() is { } family && seen.Add(family.Name))
+            {
+                families.Add(family);
+            }
+        }
+
+        return families;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _listener.Dispose();
+
+    /// <summary>The Prometheus name of an instrument: sanitised, with the unit as a suffix.</summary>
+    public static string PrometheusName(string instrumentName, string? unit)
+    {
+        ArgumentNullException.ThrowIfNull(instrumentName);
+        var name = Sanitize(instrumentName, allowColon: true);
+        var suffix = UnitSuffix(unit);
+        return suffix.Length == 0 || name.EndsWith("_" + suffix, StringComparison.Ordinal) ? name : name + "_" + suffix;
+    }
+
+    private static string UnitSuffix(string? unit) => unit switch
+    {
+        null or "" or "1" => string.Empty,
+        "s" => "seconds",
+        "ms" => "milliseconds",
+        "us" => "microseconds",
+        "ns" => "nanoseconds",
+        "min" => "minutes",
+        "h" => "hours",
+        "By" => "bytes",
+        "KiBy" => "kibibytes",
+        "MiBy" => "mebibytes",
+        "%" => "percent",
+        _ when unit.StartsWith('{') => string.Empty,
+        _ => Sanitize(unit, allowColon: false).Trim('_'),
+    };
+
+    private static string Sanitize(string text, bool allowColon)
+    {
+        var builder = new StringBuilder(text.Length + 1);
+        foreach (var c in text)
+        {
+            builder.Append(c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_' || (allowColon && c == ':') ? c : '_');
+        }
+
+        if (builder.Length == 0 || char.IsAsciiDigit(builder[0]))
+        {
+            builder.Insert(0, '_');
+        }
+
+        return builder.ToString();
+    }
+
+    private void OnPublished(Instrument instrument, MeterListener listener)
+    {
+        var meter = instrument.Meter.Name;
+        if ((_meterPrefixes.Length > 0 && !_meterPrefixes.Any(p => meter.StartsWith(p, StringComparison.Ordinal)))
+            || _excludedMeters.Contains(meter, StringComparer.Ordinal))
+        {
+            return;
+        }
+
+        var state = new InstrumentState(instrument);
+        lock (_lock)
+        {
+            _instruments.Add(state);
+        }
+
+        listener.EnableMeasurementEvents(instrument, state);
+    }
+
+    /// <summary>One instrument's series, keyed by their tag sets. Measurements arrive on any thread.</summary>
+    private sealed class InstrumentState
+    {
+        private readonly Lock _lock = new();
+        private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
+        private readonly SortedSet<string> _labelNames = new(StringComparer.Ordinal);
+        private readonly MetricType _type;
+        private readonly bool _cumulative;
+        private readonly double[] _buckets;
+
+        public InstrumentState(Instrument instrument)
+        {
+            Instrument = instrument;
+            var typeName = instrument.GetType().Name;
+            (_type, _cumulative) = typeName switch
+            {
+                _ when typeName.StartsWith("ObservableCounter", StringComparison.Ordinal) => (MetricType.Counter, false),
+                _ when typeName.StartsWith("Counter", StringComparison.Ordinal) => (MetricType.Counter, true),
+                _ when typeName.StartsWith("UpDownCounter", StringComparison.Ordinal) => (MetricType.Gauge, true),
+                _ when typeName.StartsWith("Histogram", StringComparison.Ordinal) => (MetricType.Histogram, true),
+                _ => (MetricType.Gauge, false),
+            };
+            _buckets = _type == MetricType.Histogram ? AdvisedBuckets(instrument) ?? DefaultBuckets : [];
+        }
+
+        public Instrument Instrument { get; }
+
+        public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var key = Key(tags);
+            lock (_lock)
+            {
+                if (!_series.TryGetValue(key, out var series))
+                {
+                    _series[key] = series = new Series(Labels(tags), _buckets.Length + 1);
+                    foreach (var name in series.Labels.Keys)
+                    {
+                        _labelNames.Add(name);
+                    }
+                }
+
+                if (_type == MetricType.Histogram)
+                {
+                    var i = 0;
+                    while (i < _buckets.Length && !(value <= _buckets[i]))
+                    {
+                        i++;
+                    }
+
+                    series.Counts[i]++;
+                    series.Sum += value;
+                }
+                else
+                {
+                    series.Value = _cumulative ? series.Value + value : value;
+                }
+            }
+        }
+
+        public MetricFamilySnapshot? Snapshot()
+        {
+            lock (_lock)
+            {
+                if (_series.Count == 0)
+                {
+                    return null;
+                }
+
+                var labelNames = _labelNames.ToArray();
+                var definition = new MetricDefinition(
+                    _type,
+                    PrometheusName(Instrument.Name, Instrument.Unit),
+                    Instrument.Description,
+                    labelNames,
+                    buckets: _type == MetricType.Histogram ? _buckets : null);
+                var snapshots = _series.Values.Select(s =>
+                {
+                    var values = labelNames.Select(n => s.Labels.GetValueOrDefault(n, string.Empty)).ToArray();
+                    if (_type != MetricType.Histogram)
+                    {
+                        return SeriesSnapshot.ForValue(values, s.Value);
+                    }
+
+                    var cumulative = new long[s.Counts.Length];
+                    long running = 0;
+                    for (var i = 0; i < cumulative.Length; i++)
+                    {
+                        cumulative[i] = running += s.Counts[i];
+                    }
+
+                    return SeriesSnapshot.ForHistogram(values, cumulative, s.Sum);
+                }).ToArray();
+                return new MetricFamilySnapshot(definition, snapshots);
+            }
+        }
+
+        private static double[]? AdvisedBuckets(Instrument instrument) => instrument switch
+        {
+            Histogram<double> h => h.Advice?.HistogramBucketBoundaries?.ToArray(),
+            Histogram<float> h => h.Advice?.HistogramBucketBoundaries?.Select(b => (double)b).ToArray(),
+            Histogram<long> h => h.Advice?.HistogramBucketBoundaries?.Select(b => (double)b).ToArray(),
+            Histogram<int> h => h.Advice?.HistogramBucketBoundaries?.Select(b => (double)b).ToArray(),
+            _ => null,
+        };
+
+        private static string Key(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (tags.IsEmpty)
+            {
+                return string.Empty;
+            }
+
+            var pairs = new List<string>(tags.Length);
+            foreach (var tag in tags)
+            {
+                pairs.Add(tag.Key + "\u0001" + Format(tag.Value));
+            }
+
+            pairs.Sort(StringComparer.Ordinal);
+            return string.Join('\u0002', pairs);
+        }
+
+        private static Dictionary<string, string> Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var tag in tags)
+            {
+                var name = Sanitize(tag.Key, allowColon: false);
+                if (name.StartsWith("__", StringComparison.Ordinal))
+                {
+                    name = "tag" + name;
+                }
+
+                labels[name] = Format(tag.Value);
+            }
+
+            return labels;
+        }
+
+        private static string Format(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
+
+        private sealed class Series(Dictionary<string, string> labels, int buckets)
+        {
+            public Dictionary<string, string> Labels { get; } = labels;
+
+            public long[] Counts { get; } = new long[buckets];
+
+            public double Value { get; set; }
+
+            public double Sum { get; set; }
+        }
+    }
+}
