@@ -1,0 +1,86 @@
+using System.Diagnostics.Metrics;
+using Aggregator.Metrics.Collectors;
+
+namespace Aggregator.Metrics.Tests.Collectors;
+
+public sealed class MeterBridgeSpec
+{
+    [Fact]
+    public void A_histogram_recorded_through_System_Diagnostics_Metrics_appears_with_exact_buckets()
+    {
+        using var meter = new Meter("Aggregator.Tests.Bridge." + Guid.NewGuid().ToString("N"));
+        using var bridge = new MeterBridge([meter.Name]);
+        var registry = new WorkerRegistry();
+        bridge.Register(registry);
+        var histogram = meter.CreateHistogram<double>(
+            "shop.checkout.duration",
+            unit: "s",
+            description: "Checkout duration.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 1, 10] });
+        histogram.Record(0.05, new KeyValuePair<string, object?>("shop.region", "eu"));
+        histogram.Record(0.5, new KeyValuePair<string, object?>("shop.region", "eu"));
+        histogram.Record(2, new KeyValuePair<string, object?>("shop.region", "eu"));
+        histogram.Record(50, new KeyValuePair<string, object?>("shop.region", "us"));
+
+        Assert.Equal(
+            """
+            # HELP shop_checkout_duration_seconds Checkout duration.
+            # TYPE shop_checkout_duration_seconds histogram
+            shop_checkout_duration_seconds_bucket{shop_region="eu",le="0.1"} 1
+            shop_checkout_duration_seconds_bucket{shop_region="eu",le="1.0"} 2
+            shop_checkout_duration_seconds_bucket{shop_region="eu",le="10.0"} 3
+            shop_checkout_duration_seconds_bucket{shop_region="eu",le="+Inf"} 3
+            shop_checkout_duration_seconds_count{shop_region="eu"} 3
+            shop_checkout_duration_seconds_sum{shop_region="eu"} 2.55
+            shop_checkout_duration_seconds_bucket{shop_region="us",le="0.1"} 0
+            shop_checkout_duration_seconds_bucket{shop_region="us",le="1.0"} 0
+            shop_checkout_duration_seconds_bucket{shop_region="us",le="10.0"} 0
+            shop_checkout_duration_seconds_bucket{shop_region="us",le="+Inf"} 1
+            shop_checkout_duration_seconds_count{shop_region="us"} 1
+            shop_checkout_duration_seconds_sum{shop_region="us"} 50
+
+            """,
+            Expose.Text(registry));
+    }
+
+    [Fact]
+    public void Counters_up_down_counters_and_observable_gauges_map_to_counters_and_gauges()
+    {
+        using var meter = new Meter("Aggregator.Tests.Bridge." + Guid.NewGuid().ToString("N"));
+        using var bridge = new MeterBridge([meter.Name]);
+        var registry = new WorkerRegistry();
+        bridge.Register(registry);
+        var requests = meter.CreateCounter<long>("shop.requests", unit: "{request}", description: "Requests.");
+        var queue = meter.CreateUpDownCounter<int>("shop.queue.size", description: "Queue.");
+        meter.CreateObservableGauge("shop.memory", () => 4096.0, unit: "By", description: "Memory.");
+        requests.Add(3);
+        requests.Add(4);
+        queue.Add(5);
+        queue.Add(-2);
+
+        Assert.Equal(
+            """
+            # HELP shop_memory_bytes Memory.
+            # TYPE shop_memory_bytes gauge
+            shop_memory_bytes 4096
+            # HELP shop_queue_size Queue.
+            # TYPE shop_queue_size gauge
+            shop_queue_size 3
+            # HELP shop_requests_total Requests.
+            # TYPE shop_requests_total counter
+            shop_requests_total 7
+
+            """,
+            Expose.Text(registry));
+    }
+
+    [Theory]
+    [InlineData("http.server.request.duration", "s", "http_server_request_duration_seconds")]
+    [InlineData("process.memory", "By", "process_memory_bytes")]
+    [InlineData("queue.wait_seconds", "s", "queue_wait_seconds")]
+    [InlineData("db.calls", "{call}", "db_calls")]
+    [InlineData("9lives", null, "_9lives")]
+    [InlineData("weird-name/x", "ms", "weird_name_x_milliseconds")]
+    public void Instrument_names_become_prometheus_names(string name, string? unit, string expected) =>
+        Assert.Equal(expected, MeterBridge.PrometheusName(name, unit));
+}
