@@ -26,6 +26,11 @@ trap 'rm -rf "$results"' EXIT
 status=0
 dotnet test Aggregator.sln -c Release --no-build --logger "trx" --results-directory "$results" "$@" || status=$?
 
+# The benchmarks only run once each, in-process, so that they keep building and working; nothing is timed here.
+dotnet tests/Aggregator.Benchmarks/bin/Release/net10.0/Aggregator.Benchmarks.dll --smoke >"$results/benchmark-smoke.log" || {
+  cat "$results/benchmark-smoke.log"; echo "benchmark smoke run failed"; status=1; }
+tail -n 1 "$results/benchmark-smoke.log"
+
 # One closing line over every test project, from the TRX files each project wrote.
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do

@@ -36,6 +36,12 @@ public sealed class NodeOptions
     /// <summary>How many demo workers to start (default 4; 0 for none; HOCON <c>demo-workers</c>).</summary>
     public int DemoWorkers { get; set; } = 4;
 
+    /// <summary>How many load workers to start, for scrape benchmarks (default 0; HOCON <c>load-workers</c>).</summary>
+    public int LoadWorkers { get; set; }
+
+    /// <summary>Series per load worker (default 10,000; HOCON <c>load-series</c>).</summary>
+    public int LoadSeries { get; set; } = 10_000;
+
     /// <summary>
     /// HTTPS for the endpoint: <c>Node:Tls:CertificatePath</c> and <c>Node:Tls:KeyPath</c> (PEM), and
     /// <c>Node:Tls:ClientCaPath</c> to require client certificates (HOCON <c>tls { certificate-path, key-path,
@@ -86,6 +92,8 @@ public sealed class NodeOptions
         HttpUrl = hocon.GetString("http-url", HttpUrl);
         MetricsPath = hocon.GetString("metrics-path", MetricsPath);
         DemoWorkers = hocon.GetInt("demo-workers", DemoWorkers);
+        LoadWorkers = hocon.GetInt("load-workers", LoadWorkers);
+        LoadSeries = hocon.GetInt("load-series", LoadSeries);
         if (hocon.HasPath("tls.certificate-path"))
         {
             Tls = new TlsOptions
@@ -112,6 +120,8 @@ public sealed class NodeOptions
         HttpUrl = section["HttpUrl"] ?? HttpUrl;
         MetricsPath = section["MetricsPath"] ?? MetricsPath;
         DemoWorkers = section["DemoWorkers"] is { } workers ? int.Parse(workers, CultureInfo.InvariantCulture) : DemoWorkers;
+        LoadWorkers = section["LoadWorkers"] is { } loadWorkers ? int.Parse(loadWorkers, CultureInfo.InvariantCulture) : LoadWorkers;
+        LoadSeries = section["LoadSeries"] is { } loadSeries ? int.Parse(loadSeries, CultureInfo.InvariantCulture) : LoadSeries;
         if (section["Tls:CertificatePath"] is { } certificate)
         {
             Tls = new TlsOptions

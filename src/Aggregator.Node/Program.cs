@@ -62,6 +62,12 @@ builder.Services.AddAkka(node.SystemName, akka =>
                 var index = i;
                 system.ActorOf(Props.Create(() => new DemoWorker(index)), $"demo-{i}");
             }
+
+            for (var i = 1; i <= node.LoadWorkers; i++)
+            {
+                var series = node.LoadSeries;
+                system.ActorOf(Props.Create(() => new LoadWorker(series)), $"load-{i}");
+            }
         });
 
     if (node.Hocon is { } hocon)
