@@ -75,7 +75,14 @@ public static class ScrapeRunner
                     start.ArgumentList.Add(argument);
                 }
 
-                nodes.Add(Process.Start(start)!);
+                var node = Process.Start(start)!;
+
+                // Drained and dropped: an unread pipe would fill up and stall the node.
+                node.OutputDataReceived += (_, _) => { };
+                node.ErrorDataReceived += (_, _) => { };
+                node.BeginOutputReadLine();
+                node.BeginErrorReadLine();
+                nodes.Add(node);
             }
 
             var url = new Uri($"http://127.0.0.1:{http[0]}/metrics");
