@@ -26,6 +26,8 @@ public sealed class MergeEngine
         "Sources whose series of a family were left out of a merge (or whose HELP was overridden), by family and reason.",
         ["family", "reason"]);
 
+    private static readonly KeyValuePair<string, string>[] NoSourceLabels = [];
+
     private readonly string _sourceLabel;
     private readonly Action<MergeConflict>? _onFirstConflict;
     private readonly Dictionary<string, MetricsSnapshot> _lastMonotonic = new(StringComparer.Ordinal);
@@ -88,10 +90,12 @@ public sealed class MergeEngine
         }
 
         Count(result.Conflicts);
+
+        // No source labels here: the merged snapshot's `all` gauges already carry theirs and must pass through as they are.
         var withCounts = SnapshotMerger.Merge(
         [
-            new MergeSource("merged", result.Snapshot, _sourceLabel),
-            new MergeSource("merge engine", new MetricsSnapshot([ConflictsFamily()]), _sourceLabel),
+            new MergeSource("merged", result.Snapshot, NoSourceLabels),
+            new MergeSource("merge engine", new MetricsSnapshot([ConflictsFamily()]), NoSourceLabels),
         ]);
         return result with { Snapshot = withCounts.Snapshot, Conflicts = [.. result.Conflicts, .. withCounts.Conflicts] };
     }
