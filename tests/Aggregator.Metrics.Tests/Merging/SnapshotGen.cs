@@ -77,8 +77,8 @@ internal static class SnapshotGen
             [Def(MetricType.Summary, "payload_bytes", "Payload sizes.", ["queue"], timestamped: true)],
             [Def(MetricType.Histogram, "payload_bytes", "Payload sizes.", ["queue"])]),
         new(
-            Def(MetricType.Info, "build_info", "Build.", ["version", "queue"]),
-            [Def(MetricType.Info, "build_info", "Build.", ["version", "queue"], timestamped: true)],
+            Def(MetricType.Info, "build_info", "Build.", ["version", "queue"], timestamped: true),
+            [Def(MetricType.Info, "build_info", "Build info.", ["version", "queue"], timestamped: true)],
             [Def(MetricType.Info, "build_info", "Build.", ["version"])]),
     ];
 
@@ -138,8 +138,10 @@ internal static class SnapshotGen
         MetricType.Summary =>
             from count in Count from sum in Quarters(negative: true) from ts in Timestamp from c in Created
             select SeriesSnapshot.ForSummary(labels, count, sum, ts, c),
+        // Python's OpenMetrics parser cannot tell an info family's series apart and refuses one where only some have a
+        // timestamp; a registry sets one on every update of a timestamped family, so generate what a registry reports.
         _ =>
-            from ts in Timestamp
+            from ts in definition.Timestamped ? Timestamp.Where(t => t != SeriesSnapshot.NoTimestamp) : Gen.Constant(SeriesSnapshot.NoTimestamp)
             select SeriesSnapshot.ForValue(labels, 1, ts),
     };
 
