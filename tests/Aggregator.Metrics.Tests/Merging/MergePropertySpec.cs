@@ -37,6 +37,17 @@ public sealed class MergePropertySpec
             Assert.Equal(Expose.Render(expected, ExpositionFormat.Text), Expose.Render(merged.Snapshot, ExpositionFormat.Text));
         });
 
+    /// <summary>More than 32 sources take the k-way merge's path in passes; the result must not change.</summary>
+    [Property(MaxTest = 50)]
+    public Property A_merge_of_more_than_thirty_two_sources_applies_the_same_rule_table() =>
+        Prop.ForAll(SnapshotGen.Cluster(conflicts: false, workers: (33, 48), maxNodes: 1, everyFamily: true).ToArbitrary(), cluster =>
+        {
+            var merged = cluster.MergeFlat();
+
+            Assert.Equal(Expose.Render(Model(cluster), ExpositionFormat.OpenMetrics), Expose.Render(merged.Snapshot, ExpositionFormat.OpenMetrics));
+            Assert.Equal(Expose.Render(merged.Snapshot, ExpositionFormat.OpenMetrics), Expose.Render(cluster.MergeByNode().Snapshot, ExpositionFormat.OpenMetrics));
+        });
+
     [Property(MaxTest = 150)]
     public Property A_merged_counter_never_decreases_across_increments_retirements_restarts_and_silent_rounds() =>
         Prop.ForAll(Steps.ToArbitrary(), steps =>

@@ -102,17 +102,19 @@ internal static class SnapshotGen
     /// "node/worker" agrees with the order of (node, worker) even where one name is a prefix of another.
     /// </summary>
     /// <param name="conflicts">Whether workers may report conflicting definitions and clashing names.</param>
-    /// <param name="maxWorkers">The most workers per node.</param>
-    public static Gen<ClusterCase> Cluster(bool conflicts, int maxWorkers = 4) =>
-        from nodeCount in Gen.Choose(1, NodeNames.Length)
+    /// <param name="workers">The fewest and most workers per node; past 4 they are named w00, w01, ….</param>
+    /// <param name="maxNodes">The most nodes.</param>
+    /// <param name="everyFamily">Whether every worker reports every family (otherwise a random subset of them).</param>
+    public static Gen<ClusterCase> Cluster(bool conflicts, (int Min, int Max)? workers = null, int maxNodes = 4, bool everyFamily = false) =>
+        from nodeCount in Gen.Choose(1, Math.Min(maxNodes, NodeNames.Length))
         from nodeNames in Gen.Shuffle(NodeNames)
-        from nodes in Gen.CollectToArray(nodeNames.Take(nodeCount), name => Node(name, conflicts, maxWorkers))
+        from nodes in Gen.CollectToArray(nodeNames.Take(nodeCount), name => Node(name, conflicts, workers ?? (1, WorkerNames.Length), everyFamily))
         from flatOrder in Gen.Shuffle(nodes.SelectMany(n => n.Workers.Select(w => (n.Name, w.Name))).ToArray())
         select new ClusterCase(nodes, flatOrder);
 
-    /// <summary>One worker's snapshot: a random subset of the families, each with a random subset of its series.</summary>
-    public static Gen<MetricsSnapshot> Snapshot(bool conflicts) =>
-        from slots in Gen.SubListOf(conflicts ? [.. Slots, .. ClashSlots] : Slots)
+    /// <summary>One worker's snapshot: a random subset of the families (or all), each with a random subset of its series.</summary>
+    public static Gen<MetricsSnapshot> Snapshot(bool conflicts, bool everyFamily = false) =>
+        from slots in everyFamily ? Gen.Constant(Slots.ToList()) : Gen.SubListOf(conflicts ? [.. Slots, .. ClashSlots] : Slots)
         from families in Gen.CollectToArray(slots, slot => from d in Pick(slot, conflicts) from f in Family(d) select f)
         select new MetricsSnapshot(families);
 
@@ -186,10 +188,12 @@ internal static class SnapshotGen
         return Gen.Frequency(choices);
     }
 
-    private static Gen<NodeCase> Node(string name, bool conflicts, int maxWorkers) =>
-        from count in Gen.Choose(1, Math.Min(maxWorkers, WorkerNames.Length))
-        from names in Gen.Shuffle(WorkerNames)
-        from workers in Gen.CollectToArray(names.Take(count), worker => Snapshot(conflicts).Select(s => new WorkerCase(worker, s)))
+    private static Gen<NodeCase> Node(string name, bool conflicts, (int Min, int Max) size, bool everyFamily) =>
+        from count in Gen.Choose(size.Min, size.Max)
+        from names in Gen.Shuffle(size.Max <= WorkerNames.Length
+            ? WorkerNames
+            : Enumerable.Range(0, size.Max).Select(i => "w" + i.ToString("D2", CultureInfo.InvariantCulture)).ToArray())
+        from workers in Gen.CollectToArray(names.Take(count), worker => Snapshot(conflicts, everyFamily).Select(s => new WorkerCase(worker, s)))
         select new NodeCase(name, workers);
 
     private static string[][] LabelSets(int labelCount) => labelCount switch
