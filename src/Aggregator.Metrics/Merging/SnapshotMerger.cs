@@ -105,10 +105,11 @@ public static class SnapshotMerger
             conflicts.Add(new MergeConflict(name, MergeConflictReason.Help, disagreeing, $"HELP differs from '{winners[0].Source.Name}', whose text is kept"));
         }
 
+        // Rebuilt from the sample name: the constructor strips one _total (_info), which a family name may still end with.
         var timestamped = winners.Any(w => w.Family.Definition.Timestamped);
         var definition = timestamped == first.Timestamped
             ? first
-            : new MetricDefinition(first.Type, first.Name, first.Help, first.LabelNamesArray, timestamped, first.GaugePolicy, first.Type == MetricType.Histogram ? first.BucketsArray : null);
+            : new MetricDefinition(first.Type, first.SampleName(), first.Help, first.LabelNamesArray, timestamped, first.GaugePolicy, first.Type == MetricType.Histogram ? first.BucketsArray : null);
 
         if (definition.Type == MetricType.Gauge && definition.GaugePolicy == GaugeMergePolicy.All)
         {

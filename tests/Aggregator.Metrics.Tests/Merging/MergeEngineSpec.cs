@@ -102,6 +102,24 @@ public sealed class MergeEngineSpec
     }
 
     [Fact]
+    public void All_gauges_keep_their_series_once_conflicts_are_counted()
+    {
+        var engine = new MergeEngine();
+
+        var result = engine.Merge(
+        [
+            Source("a", Counter("m", V(1)), Gauge("g", GaugeMergePolicy.All, L("x", 1))),
+            Source("b", Counter("m", V(1)), Gauge("g", GaugeMergePolicy.All, L("x", 2))),
+            Source("c", Gauge("m", GaugeMergePolicy.Max, V(1)), Gauge("g", GaugeMergePolicy.All, L("x", 3))),
+        ]);
+
+        Assert.Equal(["k", "worker"], result.Snapshot.Find("g")!.Definition.LabelNames);
+        Assert.Equal(["x,a=1", "x,b=2", "x,c=3"], Values(result, "g"));
+        Assert.Equal([("m", MergeConflictReason.Type)], result.Conflicts.Select(c => (c.Family, c.Reason)));
+        Assert.Equal(["m,type=1"], Values(result, "aggregator_merge_conflicts"));
+    }
+
+    [Fact]
     public void Merged_counters_never_decrease_across_retirements_and_restarts()
     {
         var engine = new MergeEngine();

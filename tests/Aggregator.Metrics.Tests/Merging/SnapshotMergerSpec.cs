@@ -300,6 +300,23 @@ public sealed class SnapshotMergerSpec
         Assert.Equal(("x_total", MergeConflictReason.NameClash, "b"), (conflict.Family, conflict.Reason, Assert.Single(conflict.Sources)));
     }
 
+    [Theory]
+    [InlineData(MetricType.Counter, "x_total_total", "x_total")]
+    [InlineData(MetricType.Info, "x_info_info", "x_info")]
+    [InlineData(MetricType.Gauge, "x_total", "x_total")]
+    public void A_family_keeps_its_name_when_only_some_sources_timestamp_it(MetricType type, string declared, string family)
+    {
+        MergeSource S(string name, bool timestamped) => new(name, Of(new MetricFamilySnapshot(
+            new MetricDefinition(type, declared, "help", ["k"], timestamped),
+            [SeriesSnapshot.ForValue(["v"], 1, 5)])));
+
+        var result = SnapshotMerger.Merge([S("a", false), S("b", true)]);
+
+        var merged = Assert.Single(result.Snapshot.Families);
+        Assert.Equal((family, true), (merged.Name, merged.Definition.Timestamped));
+        Assert.Empty(result.Conflicts);
+    }
+
     [Fact]
     public void Source_order_does_not_change_the_result()
     {
