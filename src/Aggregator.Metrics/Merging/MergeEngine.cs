@@ -15,14 +15,14 @@ namespace Aggregator.Metrics.Merging;
 /// </summary>
 public sealed class MergeEngine
 {
-    /// <summary>The name of the family that counts conflicts.</summary>
-    public const string ConflictsFamilyName = "aggregator_merge_conflicts_total";
+    /// <summary>The sample name of the counter that counts conflicts (its family name is <c>aggregator_merge_conflicts</c>).</summary>
+    public const string ConflictsCounterName = "aggregator_merge_conflicts_total";
 
     private const string RetiredSuffix = " (retired)";
 
     private static readonly MetricDefinition ConflictsDefinition = new(
         MetricType.Counter,
-        ConflictsFamilyName,
+        ConflictsCounterName,
         "Sources whose series of a family were left out of a merge (or whose HELP was overridden), by family and reason.",
         ["family", "reason"]);
 
@@ -37,7 +37,7 @@ public sealed class MergeEngine
     /// <param name="onFirstConflict">Called the first time each (family, reason) conflict is met, to log it.</param>
     public MergeEngine(string sourceLabel = "worker", Action<MergeConflict>? onFirstConflict = null)
     {
-        MetricNames.ValidateLabelName(ConflictsFamilyName, sourceLabel);
+        MetricNames.ValidateLabelName(ConflictsCounterName, sourceLabel);
         _sourceLabel = sourceLabel;
         _onFirstConflict = onFirstConflict;
     }
