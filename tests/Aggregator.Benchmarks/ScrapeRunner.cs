@@ -41,8 +41,14 @@ public static class ScrapeRunner
         await Task.WhenAll(ready);
         var extension = AggregatorExtension.Get(system);
         var reply = await extension.CollectAsync();
-        var wire = new AggregatorSerializer((ExtendedActorSystem)system).ToBinary(reply).Length;
-        Console.WriteLine($"node reply on the wire: {wire} B for {SeriesPerWorker} merged series = {wire / (double)SeriesPerWorker:F1} B per series");
+        var serializer = new AggregatorSerializer((ExtendedActorSystem)system);
+        var bytes = serializer.ToBinary(reply);
+        Console.WriteLine($"node reply on the wire: {bytes.Length} B for {SeriesPerWorker} merged series = {bytes.Length / (double)SeriesPerWorker:F1} B per series");
+        var collect = Median(20, () => extension.CollectAsync().GetAwaiter().GetResult());
+        var encode = Median(20, () => serializer.ToBinary(reply));
+        var decode = Median(20, () => serializer.FromBinary(bytes, AggregatorSerializer.CollectReplyManifest));
+        var write = Median(20, () => Aggregator.Metrics.Exposition.ExpositionWriter.WriteAsync(reply.Snapshot, Aggregator.Metrics.Exposition.ExpositionFormat.Text, Stream.Null).AsTask().GetAwaiter().GetResult());
+        Console.WriteLine($"node collection (8 workers, merge): median {collect:F1} ms; encode {encode:F1} ms; decode {decode:F1} ms; text write {write:F1} ms");
 
         await using var server = await MetricsServer.StartAsync(system, new MetricsServerOptions { Port = 0 });
         await Measure("node over HTTP, 8 workers x 10,000 series", server.Address);
@@ -124,6 +130,20 @@ public static class ScrapeRunner
 
         times.Sort();
         Console.WriteLine($"{name}: median {times[times.Count / 2]:F1} ms, p99 {times[(int)Math.Ceiling(times.Count * 0.99) - 1]:F1} ms, min {times[0]:F1} ms, body {bytes} B, {Scrapes} scrapes");
+    }
+
+    private static double Median(int runs, Action action)
+    {
+        var times = new List<double>(runs);
+        for (var i = 0; i < runs; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            action();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        times.Sort();
+        return times[runs / 2];
     }
 
     private static async Task WaitForNodesAsync(Uri url, int count)

@@ -39,6 +39,19 @@ public sealed class MetricFamilySnapshot
 
     internal SeriesSnapshot[] SeriesArray => _series;
 
+    private bool IsStrictlySorted()
+    {
+        for (var i = 1; i < _series.Length; i++)
+        {
+            if (LabelValuesComparer.Instance.Compare(_series[i - 1], _series[i]) >= 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private void Validate()
     {
         var labelCount = Definition.LabelNamesArray.Length;
@@ -69,12 +82,14 @@ public sealed class MetricFamilySnapshot
             }
         }
 
-        Array.Sort(_series, LabelValuesComparer.Instance);
-        for (var i = 1; i < _series.Length; i++)
+        // Series usually arrive sorted (from a registry or off the wire): one pass tells, and only then is a sort needed.
+        if (!IsStrictlySorted())
         {
-            if (LabelValuesComparer.Instance.Compare(_series[i - 1], _series[i]) == 0)
+            Array.Sort(_series, LabelValuesComparer.Instance);
+            if (!IsStrictlySorted())
             {
-                throw new ArgumentException($"Family '{Name}' has two series with labels {{{string.Join(",", _series[i].LabelValuesArray)}}}.", nameof(Series));
+                var duplicate = _series.Where((s, i) => i > 0 && LabelValuesComparer.Instance.Compare(_series[i - 1], s) == 0).First();
+                throw new ArgumentException($"Family '{Name}' has two series with labels {{{string.Join(",", duplicate.LabelValuesArray)}}}.", nameof(Series));
             }
         }
     }
