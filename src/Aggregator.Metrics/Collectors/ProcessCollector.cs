@@ -47,8 +47,7 @@ public static class ProcessCollector
         return families;
     }
 
-    private static MetricFamilySnapshot One(MetricDefinition definition, double value) =>
-        new(definition, [SeriesSnapshot.ForValue([], value)]);
+    private static MetricFamilySnapshot One(MetricDefinition definition, double value) => MetricFamilySnapshot.Single(definition, value);
 
     private static double OpenFileDescriptors(Process process) =>
         Directory.Exists("/proc/self/fd") ? Directory.GetFileSystemEntries("/proc/self/fd").Length : process.HandleCount;

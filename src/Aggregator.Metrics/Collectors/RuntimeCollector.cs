@@ -47,6 +47,5 @@ public static class RuntimeCollector
         ];
     }
 
-    private static MetricFamilySnapshot One(MetricDefinition definition, double value) =>
-        new(definition, [SeriesSnapshot.ForValue([], value)]);
+    private static MetricFamilySnapshot One(MetricDefinition definition, double value) => MetricFamilySnapshot.Single(definition, value);
 }

@@ -29,7 +29,7 @@ public sealed class Gauge : MetricFamily<Gauge.Child>
     private protected override Child CreateChild(string[] labelValues) => new(labelValues, this);
 
     /// <summary>One gauge series.</summary>
-    public sealed class Child : MetricChild, IDurationRecorder
+    public sealed class Child : TimedMetricChild
     {
         private double _value;
 
@@ -91,19 +91,7 @@ public sealed class Gauge : MetricFamily<Gauge.Child>
         /// <summary>Sets the value to the current time in epoch seconds (from the registry's clock).</summary>
         public void SetToCurrentTime() => Set(NowSeconds());
 
-        /// <summary>Starts a timer that sets this gauge to the elapsed seconds when disposed.</summary>
-        public MetricTimer StartTimer() => new(this);
-
-        /// <summary>Runs <paramref name="action"/> and sets the elapsed seconds, also when it throws.</summary>
-        public void Time(Action action) => DurationRecorderExtensions.Time(this, action);
-
-        /// <summary>Runs <paramref name="func"/> and sets the elapsed seconds, also when it throws.</summary>
-        public T Time<T>(Func<T> func) => DurationRecorderExtensions.Time(this, func);
-
-        /// <summary>Awaits <paramref name="func"/> and sets the elapsed seconds, also when it throws.</summary>
-        public Task TimeAsync(Func<Task> func) => DurationRecorderExtensions.TimeAsync(this, func);
-
-        void IDurationRecorder.RecordSeconds(double seconds) => Set(seconds);
+        private protected override void RecordSeconds(double seconds) => Set(seconds);
 
         internal override SeriesSnapshot Snapshot()
         {

@@ -17,7 +17,7 @@ public sealed class Summary : MetricFamily<Summary.Child>
     private protected override Child CreateChild(string[] labelValues) => new(labelValues, this);
 
     /// <summary>One summary series.</summary>
-    public sealed class Child : MetricChild, IDurationRecorder
+    public sealed class Child : TimedMetricChild
     {
         private readonly double _createdSeconds;
         private long _count;
@@ -48,19 +48,7 @@ public sealed class Summary : MetricFamily<Summary.Child>
             _sum += value;
         }
 
-        /// <summary>Starts a timer that observes the elapsed seconds when disposed.</summary>
-        public MetricTimer StartTimer() => new(this);
-
-        /// <summary>Runs <paramref name="action"/> and observes the elapsed seconds, also when it throws.</summary>
-        public void Time(Action action) => DurationRecorderExtensions.Time(this, action);
-
-        /// <summary>Runs <paramref name="func"/> and observes the elapsed seconds, also when it throws.</summary>
-        public T Time<T>(Func<T> func) => DurationRecorderExtensions.Time(this, func);
-
-        /// <summary>Awaits <paramref name="func"/> and observes the elapsed seconds, also when it throws.</summary>
-        public Task TimeAsync(Func<Task> func) => DurationRecorderExtensions.TimeAsync(this, func);
-
-        void IDurationRecorder.RecordSeconds(double seconds) => Observe(seconds);
+        private protected override void RecordSeconds(double seconds) => Observe(seconds);
 
         internal override SeriesSnapshot Snapshot()
         {
