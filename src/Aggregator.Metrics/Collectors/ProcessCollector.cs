@@ -47,7 +47,7 @@ public static class ProcessCollector
         return families;
     }
 
-    private static MetricFamilySnapshot One(MetricDefinition definition, double value) => MetricFamilySnapshot.Single(definition, value);
+    private static MetricFamilySnapshot One(MetricDefinition definition, double value) => MetricFamilySnapshot.OfValue(definition, value);
 
     private static double OpenFileDescriptors(Process process) =>
         Directory.Exists("/proc/self/fd") ? Directory.GetFileSystemEntries("/proc/self/fd").Length : process.HandleCount;

@@ -47,5 +47,5 @@ public static class RuntimeCollector
         ];
     }
 
-    private static MetricFamilySnapshot One(MetricDefinition definition, double value) => MetricFamilySnapshot.Single(definition, value);
+    private static MetricFamilySnapshot One(MetricDefinition definition, double value) => MetricFamilySnapshot.OfValue(definition, value);
 }
