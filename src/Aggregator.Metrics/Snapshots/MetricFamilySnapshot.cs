@@ -29,7 +29,7 @@ public sealed class MetricFamilySnapshot
     }
 
     /// <summary>A family of one unlabelled series holding <paramref name="value"/> (a gauge or counter read from elsewhere).</summary>
-    public static MetricFamilySnapshot.OfValue(MetricDefinition definition, double value) =>
+    public static MetricFamilySnapshot OfValue(MetricDefinition definition, double value) =>
         new(definition, [SeriesSnapshot.ForValue([], value)]);
 
     /// <summary>The family's definition.</summary>
