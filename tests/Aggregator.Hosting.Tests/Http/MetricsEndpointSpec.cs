@@ -1,0 +1,332 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Net;
+using System.Text;
+using Akka.Actor;
+using Aggregator.Hosting.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Aggregator.Hosting.Tests.Http;
+
+/// <summary>The endpoint over real Kestrel on 127.0.0.1: the standalone server and MapMetrics on an app's pipeline.</summary>
+public sealed class MetricsEndpointSpec : IAsyncLifetime
+{
+    private const string PrometheusAccept = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
+    private const string ExpectedText = """
+        # HELP build_info Build
+        # TYPE build_info gauge
+        build_info{version="1.0"} 1
+        # HELP latency_seconds Latency
+        # TYPE latency_seconds histogram
+        latency_seconds_bucket{le="2.0"} 2
+        latency_seconds_bucket{le="5.0"} 5
+        latency_seconds_bucket{le="+Inf"} 8
+        latency_seconds_count 8
+        latency_seconds_sum 36
+        # HELP queue_all All
+        # TYPE queue_all gauge
+        queue_all{worker="/user/w1"} 1
+        queue_all{worker="/user/w2"} 2
+        queue_all{worker="/user/w3"} 3
+        queue_all{worker="/user/w4"} 4
+        queue_all{worker="/user/w5"} 5
+        queue_all{worker="/user/w6"} 6
+        queue_all{worker="/user/w7"} 7
+        queue_all{worker="/user/w8"} 8
+        # HELP queue_max Max
+        # TYPE queue_max gauge
+        queue_max 8
+        # HELP queue_sum Sum
+        # TYPE queue_sum gauge
+        queue_sum 36
+        # HELP requests_total Requests handled
+        # TYPE requests_total counter
+        requests_total{code="200"} 36
+        # HELP size_bytes Sizes
+        # TYPE size_bytes summary
+        size_bytes_count 8
+        size_bytes_sum 360
+
+        """;
+
+    private ActorSystem _system = null!;
+    private MetricsServer _server = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        _system = ActorSystem.Create("endpoint-spec", """
+            akka.loglevel = WARNING
+            akka.log-dead-letters = off
+            aggregator.collection-timeout = 5s
+            aggregator.collectors { process = off, runtime = off, meters = off }
+            """);
+        for (var i = 1; i <= 8; i++)
+        {
+            await _system.ActorOf(Props.Create<EveryTypeWorker>(), $"w{i}").Ask<string>(i, TimeSpan.FromSeconds(5));
+        }
+
+        _server = await MetricsServer.StartAsync(_system, new MetricsServerOptions { Port = 0 });
+        _http = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None }) { Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _server.DisposeAsync();
+        await _system.Terminate();
+    }
+
+    [Fact]
+    public async Task Text_format_with_exact_body_type_and_length()
+    {
+        using var response = await _http.GetAsync(_server.Address, HttpCompletionOption.ResponseHeadersRead);
+        var sentLength = response.Content.Headers.ContentLength;
+        var body = await response.Content.ReadAsByteArrayAsync();
+        var text = Encoding.UTF8.GetString(body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        Assert.Equal(body.Length, sentLength);
+        Assert.Equal(ExpectedText, WithoutSelfFamilies(text));
+        Assert.Equal(
+            [.. Enumerable.Range(1, 8).Select(i => $"aggregator_source_up{{level=\"worker\",source=\"akka://endpoint-spec/user/w{i}\"}} 1")],
+            text.Split('\n').Where(l => l.StartsWith("aggregator_source_up{", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task OpenMetrics_for_prometheus_accept_header()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _server.Address);
+        request.Headers.TryAddWithoutValidation("Accept", PrometheusAccept);
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("application/openmetrics-text; version=1.0.0; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        Assert.EndsWith("# EOF\n", text, StringComparison.Ordinal);
+
+        // _created carries the series' creation time (wall clock): checked by shape, then left out of the exact text.
+        var created = text.Split('\n').Where(l => l.Contains("_created", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(3, created.Length);
+        Assert.All(created, l => Assert.Matches(@"^(requests_created\{code=""200""\}|latency_seconds_created|size_bytes_created) \d{10}(\.\d{1,3})?$", l));
+        Assert.Equal(
+            """
+            # HELP build Build
+            # TYPE build info
+            build_info{version="1.0"} 1
+            # HELP latency_seconds Latency
+            # TYPE latency_seconds histogram
+            latency_seconds_bucket{le="2.0"} 2
+            latency_seconds_bucket{le="5.0"} 5
+            latency_seconds_bucket{le="+Inf"} 8
+            latency_seconds_count 8
+            latency_seconds_sum 36
+            # HELP queue_all All
+            # TYPE queue_all gauge
+            queue_all{worker="/user/w1"} 1
+            queue_all{worker="/user/w2"} 2
+            queue_all{worker="/user/w3"} 3
+            queue_all{worker="/user/w4"} 4
+            queue_all{worker="/user/w5"} 5
+            queue_all{worker="/user/w6"} 6
+            queue_all{worker="/user/w7"} 7
+            queue_all{worker="/user/w8"} 8
+            # HELP queue_max Max
+            # TYPE queue_max gauge
+            queue_max 8
+            # HELP queue_sum Sum
+            # TYPE queue_sum gauge
+            queue_sum 36
+            # HELP requests Requests handled
+            # TYPE requests counter
+            requests_total{code="200"} 36
+            # HELP size_bytes Sizes
+            # TYPE size_bytes summary
+            size_bytes_count 8
+            size_bytes_sum 360
+            # EOF
+
+            """,
+            WithoutSelfFamilies(string.Join('\n', text.Split('\n').Where(l => !l.Contains("_created", StringComparison.Ordinal)))));
+    }
+
+    [Fact]
+    public async Task Gzip_when_accepted_and_not_when_refused()
+    {
+        var plain = await _http.GetStringAsync(_server.Address);
+
+        using var gzipRequest = new HttpRequestMessage(HttpMethod.Get, _server.Address);
+        gzipRequest.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
+        using var gzipped = await _http.SendAsync(gzipRequest, HttpCompletionOption.ResponseHeadersRead);
+        var sentLength = gzipped.Content.Headers.ContentLength;
+        var compressed = await gzipped.Content.ReadAsByteArrayAsync();
+        await using var unzip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
+        using var reader = new StreamReader(unzip, Encoding.UTF8);
+        var decompressed = await reader.ReadToEndAsync();
+
+        using var refusedRequest = new HttpRequestMessage(HttpMethod.Get, _server.Address);
+        refusedRequest.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip;q=0, identity");
+        using var refused = await _http.SendAsync(refusedRequest);
+
+        Assert.Equal(["gzip"], gzipped.Content.Headers.ContentEncoding);
+        Assert.Equal(compressed.Length, sentLength);
+        Assert.Equal(WithoutSelfFamilies(plain), WithoutSelfFamilies(decompressed));
+        Assert.Empty(refused.Content.Headers.ContentEncoding);
+        Assert.Equal(ExpectedText, WithoutSelfFamilies(await refused.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
+    public async Task Head_has_the_headers_and_length_of_a_get_and_no_body()
+    {
+        using var get = await _http.GetAsync(_server.Address);
+        var getLength = (await get.Content.ReadAsByteArrayAsync()).Length;
+        using var head = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Head, _server.Address));
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", head.Content.Headers.ContentType!.ToString());
+
+        // The self families' durations change from one collection to the next; their digits can differ by a few bytes.
+        Assert.InRange(head.Content.Headers.ContentLength!.Value, getLength - 8, getLength + 8);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+    }
+
+    [Theory]
+    [InlineData("POST")]
+    [InlineData("PUT")]
+    [InlineData("DELETE")]
+    public async Task Other_methods_get_405_with_allow(string method)
+    {
+        using var response = await _http.SendAsync(new HttpRequestMessage(new HttpMethod(method), _server.Address));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("GET, HEAD", string.Join(", ", response.Content.Headers.Allow));
+    }
+
+    [Fact]
+    public async Task Other_paths_get_404()
+    {
+        using var response = await _http.GetAsync(new Uri(_server.Address, "/other"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Name_filter_keeps_only_the_named_families()
+    {
+        var text = await _http.GetStringAsync(new Uri(_server.Address, "?name[]=queue_max&name[]=requests_total"));
+
+        Assert.Equal(
+            """
+            # HELP queue_max Max
+            # TYPE queue_max gauge
+            queue_max 8
+            # HELP requests_total Requests handled
+            # TYPE requests_total counter
+            requests_total{code="200"} 36
+
+            """,
+            text);
+    }
+
+    [Fact]
+    public async Task Worker_selection_per_request()
+    {
+        var text = await _http.GetStringAsync(new Uri(_server.Address, "?worker=w1&worker=/user/w8&name[]=queue_sum&name[]=queue_all"));
+
+        Assert.Equal(
+            """
+            # HELP queue_all All
+            # TYPE queue_all gauge
+            queue_all{worker="/user/w1"} 1
+            queue_all{worker="/user/w8"} 8
+            # HELP queue_sum Sum
+            # TYPE queue_sum gauge
+            queue_sum 9
+
+            """,
+            text);
+    }
+
+    [Fact]
+    public async Task A_body_over_one_mebibyte_is_streamed_chunked_and_complete()
+    {
+        await _system.ActorOf(Props.Create(() => new BulkWorker(40_000)), "bulk").Ask<string>("ready", TimeSpan.FromSeconds(10));
+
+        // Headers first: once HttpClient has buffered a body, it reports that body's length as Content-Length.
+        using var response = await _http.GetAsync(new Uri(_server.Address, "?name[]=items_total"), HttpCompletionOption.ResponseHeadersRead);
+        var contentLength = response.Content.Headers.ContentLength;
+        var chunked = response.Headers.TransferEncodingChunked;
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Null(contentLength);
+        Assert.True(chunked);
+        Assert.True(Encoding.UTF8.GetByteCount(text) > 1024 * 1024);
+        Assert.Equal(40_002, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("items_total{id=\"item-39999\"} 1\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_blocked_worker_does_not_hold_up_a_scrape_past_prometheus_timeout()
+    {
+        var blocked = _system.ActorOf(Props.Create(() => new BulkWorker(1)), "blocked");
+        await blocked.Ask<string>("ready", TimeSpan.FromSeconds(5));
+        blocked.Tell(TimeSpan.FromSeconds(10));
+        using var request = new HttpRequestMessage(HttpMethod.Get, _server.Address);
+        request.Headers.Add(MetricsEndpoint.ScrapeTimeoutHeader, "1");
+
+        var clock = Stopwatch.StartNew();
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        var elapsed = clock.Elapsed;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(elapsed < TimeSpan.FromSeconds(1), $"took {elapsed}");
+        Assert.Contains("aggregator_source_up{level=\"worker\",source=\"akka://endpoint-spec/user/blocked\"} 0\n", text, StringComparison.Ordinal);
+        Assert.Contains("requests_total{code=\"200\"} 36\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MapMetrics_serves_on_an_apps_own_pipeline()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddSingleton(_system);
+        await using var app = builder.Build();
+        app.MapGet("/hello", () => "hello");
+        app.MapMetrics("/custom-metrics");
+        await app.StartAsync();
+        var address = new Uri(app.Urls.First());
+
+        var metrics = await _http.GetStringAsync(new Uri(address, "/custom-metrics?name[]=queue_sum"));
+        var hello = await _http.GetStringAsync(new Uri(address, "/hello"));
+        await app.StopAsync();
+
+        Assert.Equal("# HELP queue_sum Sum\n# TYPE queue_sum gauge\nqueue_sum 36\n", metrics);
+        Assert.Equal("hello", hello);
+    }
+
+    private static string WithoutSelfFamilies(string exposition)
+    {
+        var kept = new StringBuilder();
+        var skip = false;
+        foreach (var line in exposition.Split('\n'))
+        {
+            if (line.StartsWith("# HELP ", StringComparison.Ordinal))
+            {
+                skip = line.StartsWith("# HELP aggregator_", StringComparison.Ordinal);
+            }
+
+            if (!skip && (line.Length > 0 || kept.Length > 0))
+            {
+                kept.Append(line).Append('\n');
+            }
+        }
+
+        return kept.ToString().TrimEnd('\n') + "\n";
+    }
+}
