@@ -35,6 +35,9 @@ internal sealed class ClusterCollectorActor : FanOutCollector
     private readonly Dictionary<Address, Akka.Cluster.Member> _members = [];
     private readonly HashSet<Address> _unreachable = [];
 
+    // Removed members by address, so that a selection by role still knows the roles of the nodes whose past it retains.
+    private readonly Dictionary<string, Akka.Cluster.Member> _removed = new(StringComparer.Ordinal);
+
     public ClusterCollectorActor(AggregatorClusterSettings settings, IActorRef localNodeCollector)
     {
         _settings = settings;
@@ -46,6 +49,7 @@ internal sealed class ClusterCollectorActor : FanOutCollector
         {
             _members.Remove(m.Member.Address);
             _unreachable.Remove(m.Member.Address);
+            _removed[m.Member.Address.ToString()] = m.Member;
             foreach (var engine in _engines.Values)
             {
                 engine.Retire(m.Member.Address.ToString());
@@ -80,7 +84,10 @@ internal sealed class ClusterCollectorActor : FanOutCollector
         }
 
         var sources = completed.Answered.Select(a => new MergeSource(a.Target.MergeName, a.Snapshot, NodeLevel)).ToArray();
-        var merged = engine.Merge(sources, completed.Missing.Select(m => m.MergeName), nodes.MatchesAddress);
+        var merged = engine.Merge(
+            sources,
+            completed.Missing.Select(m => m.MergeName),
+            name => _removed.TryGetValue(name, out var removed) ? nodes.Matches(removed.Address, removed.Roles) : nodes.MatchesAddress(name));
 
         var answered = completed.Answered.Select(a => a.Target.ReportName).ToArray();
         var missing = completed.Missing.Select(m => m.ReportName).ToArray();
