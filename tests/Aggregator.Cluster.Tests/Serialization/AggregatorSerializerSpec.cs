@@ -306,6 +306,7 @@ public sealed class AggregatorSerializerSpec : TestKit
             akka.actor.provider = cluster
             akka.remote.dot-netty.tcp.hostname = 127.0.0.1
             akka.remote.dot-netty.tcp.port = 0
+            akka.coordinated-shutdown.run-by-actor-system-terminate = off
             """);
         try
         {
