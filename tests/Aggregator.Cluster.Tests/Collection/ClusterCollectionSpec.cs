@@ -163,6 +163,38 @@ public sealed class ClusterCollectionSpec : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_scrape_joining_a_longer_collection_answers_by_its_own_timeout()
+    {
+        var (nodes, workers) = await StartThreeNodesAsync();
+        var slowAddress = InProcessCluster.AddressOf(nodes[2]);
+
+        // node3 answers only after 2.4 s (80% of the 3 s cluster timeout), its blocked worker missing.
+        workers[2][0].Tell(new EveryTypeWorker.Block(TimeSpan.FromSeconds(2.7)));
+        var longClock = Stopwatch.StartNew();
+        var longScrape = AggregatorClusterExtension.Get(nodes[0]).CollectAsync(timeout: InProcessCluster.CollectionTimeout);
+        await Task.Delay(200);
+
+        // Same selection, so it joins the collection in flight; but its own deadline (a Prometheus scrape timeout) is sooner.
+        var shortClock = Stopwatch.StartNew();
+        var shortReply = await AggregatorClusterExtension.Get(nodes[0]).CollectAsync(timeout: TimeSpan.FromMilliseconds(500));
+        var shortElapsed = shortClock.Elapsed;
+        var longReply = await longScrape;
+        var longElapsed = longClock.Elapsed;
+        _output.WriteLine($"short scrape (500 ms) joining: {shortElapsed.TotalMilliseconds:F0} ms; long scrape (3 s): {longElapsed.TotalMilliseconds:F0} ms");
+
+        Assert.True(shortElapsed < TimeSpan.FromMilliseconds(900), $"the 500 ms scrape took {shortElapsed}");
+        Assert.Equal([slowAddress], shortReply.Missing);
+        Assert.Contains($"{slowAddress}=0", Render.SourceUp(shortReply.Snapshot, "node"));
+        Assert.Equal(129, Render.Value(shortReply.Snapshot, "requests"));
+
+        // The collection itself went on: node3 answered in time for the long scrape.
+        Assert.True(longElapsed > TimeSpan.FromSeconds(2), $"the long scrape took {longElapsed}");
+        Assert.Empty(longReply.Missing);
+        Assert.Equal(3, longReply.Answered.Count);
+        Assert.Equal(129, Render.Value(longReply.Snapshot, "requests"));
+    }
+
+    [Fact]
     public async Task A_node_that_leaves_gracefully_keeps_its_counters_and_drops_its_gauges()
     {
         var (nodes, workers) = await StartThreeNodesAsync();
