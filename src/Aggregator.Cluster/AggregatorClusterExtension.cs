@@ -63,19 +63,17 @@ public sealed class AggregatorClusterExtension : IExtension
 
     /// <summary>
     /// Binds the serializer at run time when the configuration did not, so that the node collector's messages never
-    /// fall back to the default JSON serializer.
+    /// fall back to the default JSON serializer. The bindings go into the configuration as a top-level fallback: every
+    /// <c>InjectTopLevelFallback</c> (ours in <see cref="AggregatorExtension"/>, other extensions') rebuilds
+    /// <c>system.Serialization</c> from the configuration, discarding serializers added to the old instance directly.
     /// </summary>
     private static void EnsureSerializer(ExtendedActorSystem system)
     {
-        var serialization = system.Serialization;
-        if (serialization.FindSerializerForType(typeof(NodeCollectorProtocol.CollectReply)) is AggregatorSerializer)
+        if (system.Serialization.FindSerializerForType(typeof(NodeCollectorProtocol.CollectReply)) is AggregatorSerializer)
         {
             return;
         }
 
-        var serializer = new AggregatorSerializer(system);
-        serialization.AddSerializer("aggregator", serializer);
-        serialization.AddSerializationMap(typeof(NodeCollectorProtocol.Collect), serializer);
-        serialization.AddSerializationMap(typeof(NodeCollectorProtocol.CollectReply), serializer);
+        system.Settings.InjectTopLevelFallback(AggregatorClusterSettings.DefaultConfig());
     }
 }

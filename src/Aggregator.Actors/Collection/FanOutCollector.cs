@@ -20,22 +20,29 @@ internal abstract class FanOutCollector : ReceiveActor
         Receive<TargetAnswered>(OnAnswered);
         Receive<TargetFailed>(OnFailed);
         Receive<CollectionTimedOut>(t => Finish(t.RequestId));
+        Receive<WaiterTimedOut>(OnWaiterTimedOut);
     }
 
     /// <summary>
     /// Joins the collection in flight for <paramref name="key"/>, or starts one over <paramref name="targets"/>. The
-    /// requester gets what <see cref="Complete"/> returns.
+    /// requester gets what <see cref="Complete"/> returns; one that joins with a timeout ending before the collection's
+    /// gets, at its own timeout, what has arrived by then.
     /// </summary>
     protected void StartOrJoin(string key, IActorRef requester, Func<IReadOnlyList<FanOutTarget>> targets, TimeSpan timeout, object request)
     {
         if (_inFlight.TryGetValue(key, out var running))
         {
             running.Waiters.Add(requester);
+            if (running.Clock.Elapsed + timeout < running.Timeout)
+            {
+                running.WaiterTimers.Add(Context.System.Scheduler.ScheduleTellOnceCancelable(timeout, Self, new WaiterTimedOut(running.RequestId, requester), Self));
+            }
+
             return;
         }
 
         var id = ++_nextRequestId;
-        var collection = new Collection(id, key, request, requester);
+        var collection = new Collection(id, key, request, requester, timeout);
         _inFlight[key] = collection;
         var self = Self;
         foreach (var target in targets())
@@ -84,6 +91,15 @@ internal abstract class FanOutCollector : ReceiveActor
         }
     }
 
+    private void OnWaiterTimedOut(WaiterTimedOut timedOut)
+    {
+        // The collection goes on for its other waiters; this one gets a partial result, as at its own collection's timeout.
+        if (Find(timedOut.RequestId) is { } collection && collection.Waiters.Remove(timedOut.Waiter))
+        {
+            timedOut.Waiter.Tell(Complete(new CompletedCollection(collection.Request, [.. collection.Answered], [.. collection.Pending.Values], collection.Clock.Elapsed)));
+        }
+    }
+
     private bool FinishIfComplete(Collection collection)
     {
         if (collection.Pending.Count != collection.Failed.Count)
@@ -104,6 +120,11 @@ internal abstract class FanOutCollector : ReceiveActor
 
         _inFlight.Remove(collection.Key);
         collection.Timer?.Cancel();
+        foreach (var timer in collection.WaiterTimers)
+        {
+            timer.Cancel();
+        }
+
         var reply = Complete(new CompletedCollection(collection.Request, collection.Answered, [.. collection.Pending.Values], collection.Clock.Elapsed));
         foreach (var waiter in collection.Waiters)
         {
@@ -130,8 +151,12 @@ internal abstract class FanOutCollector : ReceiveActor
 
     private sealed record CollectionTimedOut(long RequestId);
 
-    private sealed class Collection(long requestId, string key, object request, IActorRef firstWaiter)
+    private sealed record WaiterTimedOut(long RequestId, IActorRef Waiter);
+
+    private sealed class Collection(long requestId, string key, object request, IActorRef firstWaiter, TimeSpan timeout)
     {
+        public TimeSpan Timeout { get; } = timeout;
+
         public long RequestId { get; } = requestId;
 
         public string Key { get; } = key;
@@ -149,6 +174,8 @@ internal abstract class FanOutCollector : ReceiveActor
         public Stopwatch Clock { get; } = Stopwatch.StartNew();
 
         public ICancelable? Timer { get; set; }
+
+        public List<ICancelable> WaiterTimers { get; } = [];
     }
 }
 

@@ -27,23 +27,33 @@ internal sealed class ClusterCollectorActor : FanOutCollector
     private readonly AggregatorClusterSettings _settings;
     private readonly Akka.Cluster.Cluster _cluster;
     private readonly IActorRef _localNodeCollector;
-    private readonly MergeEngine _engine;
+    private readonly ILoggingAdapter _log;
+
+    // One engine per worker selection: a node's answer (and so its last counters, retained when it goes) depends on
+    // which of its workers were asked, so the past of one selection must never stand in for another's.
+    private readonly Dictionary<string, MergeEngine> _engines = new(StringComparer.Ordinal);
     private readonly Dictionary<Address, Akka.Cluster.Member> _members = [];
     private readonly HashSet<Address> _unreachable = [];
+
+    // Removed members by address, so that a selection by role still knows the roles of the nodes whose past it retains.
+    private readonly Dictionary<string, Akka.Cluster.Member> _removed = new(StringComparer.Ordinal);
 
     public ClusterCollectorActor(AggregatorClusterSettings settings, IActorRef localNodeCollector)
     {
         _settings = settings;
         _localNodeCollector = localNodeCollector;
         _cluster = Akka.Cluster.Cluster.Get(Context.System);
-        var log = Context.GetLogger();
-        _engine = new MergeEngine(NodeLevel, conflict => log.Warning("{0}", conflict));
+        _log = Context.GetLogger();
 
         Receive<MemberRemoved>(m =>
         {
             _members.Remove(m.Member.Address);
             _unreachable.Remove(m.Member.Address);
-            _engine.Retire(m.Member.Address.ToString());
+            _removed[m.Member.Address.ToString()] = m.Member;
+            foreach (var engine in _engines.Values)
+            {
+                engine.Retire(m.Member.Address.ToString());
+            }
         });
         Receive<IMemberEvent>(m => _members[m.Member.Address] = m.Member);
         Receive<UnreachableMember>(m => _unreachable.Add(m.Member.Address));
@@ -65,9 +75,19 @@ internal sealed class ClusterCollectorActor : FanOutCollector
 
     protected override object Complete(CompletedCollection completed)
     {
-        var nodes = ((ClusterCollectorProtocol.Collect)completed.Request).Nodes;
+        var request = (ClusterCollectorProtocol.Collect)completed.Request;
+        var nodes = request.Nodes;
+        if (!_engines.TryGetValue(request.Workers.Key, out var engine))
+        {
+            var log = _log;
+            _engines[request.Workers.Key] = engine = new MergeEngine(NodeLevel, conflict => log.Warning("{0}", conflict));
+        }
+
         var sources = completed.Answered.Select(a => new MergeSource(a.Target.MergeName, a.Snapshot, NodeLevel)).ToArray();
-        var merged = _engine.Merge(sources, completed.Missing.Select(m => m.MergeName), nodes.MatchesAddress);
+        var merged = engine.Merge(
+            sources,
+            completed.Missing.Select(m => m.MergeName),
+            name => _removed.TryGetValue(name, out var removed) ? nodes.Matches(removed.Address, removed.Roles) : nodes.MatchesAddress(name));
 
         var answered = completed.Answered.Select(a => a.Target.ReportName).ToArray();
         var missing = completed.Missing.Select(m => m.ReportName).ToArray();

@@ -62,7 +62,9 @@ internal ref struct BinaryDecoder
 
     public string ReadString()
     {
-        var length = ReadCount(_bytes.Length - _position);
+        // The length is checked against what remains after its own varint.
+        var length = ReadCount(int.MaxValue);
+        Need(length);
         var value = Encoding.UTF8.GetString(_bytes.Slice(_position, length));
         _position += length;
         return value;
@@ -70,7 +72,7 @@ internal ref struct BinaryDecoder
 
     private readonly void Need(int count)
     {
-        if (_position + count > _bytes.Length)
+        if (count > _bytes.Length - _position)
         {
             throw new SerializationException("An Aggregator message ended early.");
         }

@@ -1,0 +1,349 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Cluster;
+using Aggregator.Actors;
+using Aggregator.Cluster.Protocol;
+using Xunit.Abstractions;
+
+namespace Aggregator.Cluster.Tests.Collection;
+
+/// <summary>
+/// Three actor systems in this process form a cluster on 127.0.0.1; each runs two workers with a metric of every type
+/// and gauge policy. Values: node n's worker w records 10n + w, so every rule has one right answer.
+/// </summary>
+public sealed class ClusterCollectionSpec : IAsyncLifetime
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly InProcessCluster _cluster = new();
+    private readonly ITestOutputHelper _output;
+
+    public ClusterCollectionSpec(ITestOutputHelper output) => _output = output;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _cluster.TerminateAllAsync();
+
+    [Fact]
+    public async Task Three_nodes_merge_by_every_rule_exactly()
+    {
+        var (nodes, _) = await StartThreeNodesAsync();
+        var addresses = nodes.Select(InProcessCluster.AddressOf).ToArray();
+
+        var fromFirst = await Collect(nodes[0]);
+        var fromThird = await Collect(nodes[2]);
+
+        var all = addresses
+            .SelectMany((address, n) => new[] { ("/user/w1", address, 10 * (n + 1) + 1), ("/user/w2", address, 10 * (n + 1) + 2) })
+            .OrderBy(s => s.Item1, StringComparer.Ordinal).ThenBy(s => s.address, StringComparer.Ordinal)
+            .Select(s => $"queue_all{{worker=\"{s.Item1}\",node=\"{s.address}\"}} {s.Item3}\n");
+        var expected = $$"""
+            # HELP build_info Build
+            # TYPE build_info gauge
+            build_info{version="1.0"} 1
+            build_info{version="2.0"} 1
+            # HELP latency_seconds Latency
+            # TYPE latency_seconds histogram
+            latency_seconds_bucket{le="15.0"} 2
+            latency_seconds_bucket{le="25.0"} 4
+            latency_seconds_bucket{le="+Inf"} 6
+            latency_seconds_count 6
+            latency_seconds_sum 129
+            # HELP queue_all All
+            # TYPE queue_all gauge
+            {{string.Concat(all)}}# HELP queue_max Max
+            # TYPE queue_max gauge
+            queue_max 32
+            # HELP queue_min Min
+            # TYPE queue_min gauge
+            queue_min 11
+            # HELP queue_recent Recent
+            # TYPE queue_recent gauge
+            queue_recent 12
+            # HELP queue_sum Sum
+            # TYPE queue_sum gauge
+            queue_sum 129
+            # HELP requests_total Requests handled
+            # TYPE requests_total counter
+            requests_total{code="200"} 129
+            # HELP size_bytes Sizes
+            # TYPE size_bytes summary
+            size_bytes_count 6
+            size_bytes_sum 1290
+
+            """;
+        Assert.Equal(expected, Render.UserFamilies(fromFirst.Snapshot));
+        Assert.Equal(expected, Render.UserFamilies(fromThird.Snapshot));
+
+        Assert.Equal(addresses.Order(StringComparer.Ordinal), fromFirst.Answered.Order(StringComparer.Ordinal));
+        Assert.Empty(fromFirst.Missing);
+        Assert.Equal([.. addresses.Order(StringComparer.Ordinal).Select(a => $"{a}=1")], Render.SourceUp(fromFirst.Snapshot, "node"));
+        Assert.Equal(
+            [.. addresses.SelectMany(a => new[] { $"{a}/user/w1=1", $"{a}/user/w2=1" }).Order(StringComparer.Ordinal)],
+            Render.SourceUp(fromFirst.Snapshot, "worker"));
+        Assert.Equal(
+            ["cluster", "node"],
+            fromFirst.Snapshot.Find("aggregator_collection_duration_seconds")!.Series.Select(s => s.LabelValues[0]));
+    }
+
+    [Fact]
+    public async Task Roles_addresses_and_workers_select_what_is_merged()
+    {
+        var (nodes, _) = await StartThreeNodesAsync();
+        var a = nodes.Select(InProcessCluster.AddressOf).ToArray();
+
+        async Task Expect(double? requests, string[] answered, NodeSelection selection, WorkerSelection? workers = null)
+        {
+            var reply = await Collect(nodes[0], selection, workers);
+            Assert.Empty(reply.Missing);
+            Assert.Equal(answered.Order(StringComparer.Ordinal), reply.Answered.Order(StringComparer.Ordinal));
+            Assert.Equal([.. answered.Order(StringComparer.Ordinal).Select(x => $"{x}=1")], Render.SourceUp(reply.Snapshot, "node"));
+            Assert.Equal(requests, reply.Snapshot.Find("requests")?.Series.Single().Value);
+        }
+
+        await Expect(106, [a[1], a[2]], new NodeSelection(roles: ["backend"]));
+        await Expect(23, [a[0]], new NodeSelection(roles: ["frontend"]));
+        await Expect(129, a, new NodeSelection(roles: ["frontend", "backend"]));
+        await Expect(null, [], new NodeSelection(roles: ["nobody"]));
+        await Expect(43, [a[1]], new NodeSelection(addresses: [a[1]]));
+        await Expect(86, [a[0], a[2]], new NodeSelection(addresses: [a[2], a[0]]));
+        await Expect(129, a, new NodeSelection(addresses: [$"akka.tcp://{InProcessCluster.SystemName}@127.0.0.1:*"]));
+        await Expect(null, [], new NodeSelection(addresses: ["akka.tcp://other@127.0.0.1:*"]));
+        await Expect(null, [], new NodeSelection(roles: ["backend"], addresses: [a[0]]));
+        await Expect(63, [a[2]], new NodeSelection(roles: ["backend"], addresses: [a[2]]));
+        await Expect(63, a, NodeSelection.All, new WorkerSelection(["w1"]));
+        await Expect(43, [a[1]], new NodeSelection(addresses: [a[1]]), new WorkerSelection(["/user/w?"]));
+    }
+
+    [Fact]
+    public async Task A_node_killed_during_a_scrape_is_missing_within_the_timeout_and_its_counters_stay()
+    {
+        var (nodes, workers) = await StartThreeNodesAsync();
+        var victim = nodes[2];
+        var victimAddress = InProcessCluster.AddressOf(victim);
+        var before = await Collect(nodes[0]);
+        Assert.Equal(3, before.Answered.Count);
+
+        // The victim's node collector cannot answer before its worker is free again (1.5 s), and by then it is gone.
+        workers[2][0].Tell(new EveryTypeWorker.Block(TimeSpan.FromMilliseconds(1500)));
+        var clock = Stopwatch.StartNew();
+        var scrape = Collect(nodes[0]);
+        await Task.Delay(300);
+        ((ExtendedActorSystem)victim).Abort();
+        var during = await scrape;
+        var elapsed = clock.Elapsed;
+        _output.WriteLine($"scrape with the node killed during it: {elapsed.TotalMilliseconds:F0} ms (timeout {InProcessCluster.CollectionTimeout.TotalMilliseconds} ms)");
+
+        Assert.True(elapsed < InProcessCluster.CollectionTimeout + TimeSpan.FromMilliseconds(500), $"took {elapsed}");
+        Assert.Equal([victimAddress], during.Missing);
+        Assert.Contains($"{victimAddress}=0", Render.SourceUp(during.Snapshot, "node"));
+        Assert.Equal(2, Render.SourceUp(during.Snapshot, "node").Count(s => s.EndsWith("=1", StringComparison.Ordinal)));
+        Render.NoCounterLower(before.Snapshot, during.Snapshot);
+        Assert.Equal(129, Render.Value(during.Snapshot, "requests"));
+        Assert.Equal(6, during.Snapshot.Find("latency_seconds")!.Series.Single().Count);
+
+        // The victim's gauges are gone: only what the live nodes report now.
+        Assert.Equal(66, Render.Value(during.Snapshot, "queue_sum"));
+        Assert.Equal(22, Render.Value(during.Snapshot, "queue_max"));
+        Assert.Equal(4, during.Snapshot.Find("queue_all")!.Series.Count);
+
+        // Once it is unreachable it is not even asked: the scrape is quick, and still counts it.
+        await InProcessCluster.WaitUntilAsync(
+            () => Akka.Cluster.Cluster.Get(nodes[0]).State.Unreachable.Any(m => m.Address.ToString() == victimAddress),
+            "the killed node is unreachable");
+        clock.Restart();
+        var unreachable = await Collect(nodes[0]);
+        _output.WriteLine($"scrape with the killed node unreachable: {clock.Elapsed.TotalMilliseconds:F0} ms");
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+        Assert.Equal([victimAddress], unreachable.Missing);
+        Assert.Contains($"{victimAddress}=0", Render.SourceUp(unreachable.Snapshot, "node"));
+        Render.NoCounterLower(during.Snapshot, unreachable.Snapshot);
+        Assert.Equal(129, Render.Value(unreachable.Snapshot, "requests"));
+    }
+
+    [Fact]
+    public async Task A_scrape_joining_a_longer_collection_answers_by_its_own_timeout()
+    {
+        var (nodes, workers) = await StartThreeNodesAsync();
+        var slowAddress = InProcessCluster.AddressOf(nodes[2]);
+
+        // node3 answers only after 2.4 s (80% of the 3 s cluster timeout), its blocked worker missing.
+        workers[2][0].Tell(new EveryTypeWorker.Block(TimeSpan.FromSeconds(2.7)));
+        var longClock = Stopwatch.StartNew();
+        var longScrape = AggregatorClusterExtension.Get(nodes[0]).CollectAsync(timeout: InProcessCluster.CollectionTimeout);
+        await Task.Delay(200);
+
+        // Same selection, so it joins the collection in flight; but its own deadline (a Prometheus scrape timeout) is sooner.
+        var shortClock = Stopwatch.StartNew();
+        var shortReply = await AggregatorClusterExtension.Get(nodes[0]).CollectAsync(timeout: TimeSpan.FromMilliseconds(500));
+        var shortElapsed = shortClock.Elapsed;
+        var longReply = await longScrape;
+        var longElapsed = longClock.Elapsed;
+        _output.WriteLine($"short scrape (500 ms) joining: {shortElapsed.TotalMilliseconds:F0} ms; long scrape (3 s): {longElapsed.TotalMilliseconds:F0} ms");
+
+        Assert.True(shortElapsed < TimeSpan.FromMilliseconds(900), $"the 500 ms scrape took {shortElapsed}");
+        Assert.Equal([slowAddress], shortReply.Missing);
+        Assert.Contains($"{slowAddress}=0", Render.SourceUp(shortReply.Snapshot, "node"));
+        Assert.Equal(129, Render.Value(shortReply.Snapshot, "requests"));
+
+        // The collection itself went on: node3 answered in time for the long scrape.
+        Assert.True(longElapsed > TimeSpan.FromSeconds(2), $"the long scrape took {longElapsed}");
+        Assert.Empty(longReply.Missing);
+        Assert.Equal(3, longReply.Answered.Count);
+        Assert.Equal(129, Render.Value(longReply.Snapshot, "requests"));
+    }
+
+    [Fact]
+    public async Task A_node_that_leaves_gracefully_keeps_its_counters_and_drops_its_gauges()
+    {
+        var (nodes, workers) = await StartThreeNodesAsync();
+        var leaver = nodes[2];
+        var leaverAddress = InProcessCluster.AddressOf(leaver);
+        var before = await Collect(nodes[0]);
+
+        Akka.Cluster.Cluster.Get(leaver).Leave(Akka.Cluster.Cluster.Get(leaver).SelfAddress);
+
+        // Every scrape while it leaves (Leaving, Exiting, then Removed) keeps its counters.
+        var scrapes = 0;
+        ClusterCollectorProtocol.CollectReply after;
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            after = await Collect(nodes[0]);
+            scrapes++;
+            Render.NoCounterLower(before.Snapshot, after.Snapshot);
+            if (!Render.SourceUp(after.Snapshot, "node").Any(s => s.StartsWith(leaverAddress + "=", StringComparison.Ordinal)))
+            {
+                break;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "the node was never removed");
+            await Task.Delay(100);
+        }
+
+        _output.WriteLine($"removed after {clock.Elapsed.TotalMilliseconds:F0} ms and {scrapes} scrapes");
+        Assert.DoesNotContain(Akka.Cluster.Cluster.Get(nodes[0]).State.Members, m => m.Address.ToString() == leaverAddress);
+        Assert.Empty(after.Missing);
+        Assert.Equal(2, after.Answered.Count);
+        Assert.Equal(129, Render.Value(after.Snapshot, "requests"));
+        Assert.Equal(6, after.Snapshot.Find("latency_seconds")!.Series.Single().Count);
+        Assert.Equal(1290, after.Snapshot.Find("size_bytes")!.Series.Single().Sum);
+        Assert.Equal(66, Render.Value(after.Snapshot, "queue_sum"));
+        Assert.Equal(22, Render.Value(after.Snapshot, "queue_max"));
+        Assert.Equal(11, Render.Value(after.Snapshot, "queue_min"));
+        Assert.DoesNotContain(after.Snapshot.Find("queue_all")!.Series, s => s.LabelValues.Contains(leaverAddress));
+        Assert.Equal(4, after.Snapshot.Find("queue_all")!.Series.Count);
+
+        // The departed node's counters stay under what the others go on counting.
+        await workers[0][0].Ask<string>(new EveryTypeWorker.Record(100), AskTimeout);
+        var later = await Collect(nodes[0]);
+        Assert.Equal(229, Render.Value(later.Snapshot, "requests"));
+        Assert.Equal(7, later.Snapshot.Find("latency_seconds")!.Series.Single().Count);
+    }
+
+    [Fact]
+    public async Task After_a_node_leaves_each_selection_keeps_exactly_its_own_past()
+    {
+        var (nodes, _) = await StartThreeNodesAsync();
+        var leaver = nodes[2];
+        var leaverAddress = InProcessCluster.AddressOf(leaver);
+        var w1 = new WorkerSelection(["w1"]);
+        async Task<double?> Requests(NodeSelection? selection = null, WorkerSelection? workers = null) =>
+            (await Collect(nodes[0], selection, workers)).Snapshot.Find("requests")?.Series.Single().Value;
+
+        // Every worker, then w1 only: the last thing the leaving node answers is its w1's counters.
+        Assert.Equal(129, await Requests());
+        Assert.Equal(106, await Requests(new NodeSelection(roles: ["backend"])));
+        Assert.Equal(23, await Requests(new NodeSelection(roles: ["frontend"])));
+        Assert.Equal(63, await Requests(workers: w1));
+
+        Akka.Cluster.Cluster.Get(leaver).Leave(Akka.Cluster.Cluster.Get(leaver).SelfAddress);
+        await InProcessCluster.WaitUntilAsync(
+            () => Akka.Cluster.Cluster.Get(nodes[0]).State.Members.All(m => m.Address.ToString() != leaverAddress),
+            "the leaving node is removed");
+
+        // Scrapes of every worker while the collector may still see it exiting: it is not asked then.
+        await InProcessCluster.WaitUntilAsync(
+            async () => !Render.SourceUp((await Collect(nodes[0])).Snapshot, "node").Any(s => s.StartsWith(leaverAddress + "=", StringComparison.Ordinal)),
+            "the collector retires the removed node");
+
+        Assert.Equal(129, await Requests());
+        Assert.Equal(63, await Requests(workers: w1));
+        Assert.Equal(106, await Requests(new NodeSelection(roles: ["backend"])));
+        Assert.Equal(23, await Requests(new NodeSelection(roles: ["frontend"])));
+        Assert.Equal(11, await Requests(new NodeSelection(roles: ["frontend"]), w1));
+        Assert.Equal(63, await Requests(new NodeSelection(addresses: [leaverAddress])));
+    }
+
+    [Fact]
+    public async Task A_node_that_joins_later_appears_in_the_next_scrape()
+    {
+        var first = _cluster.Start("frontend");
+        var second = _cluster.Start("backend");
+        await InProcessCluster.JoinAsync(first, second);
+        await StartWorkersAsync(first, 1, "1.0");
+        await StartWorkersAsync(second, 2, "1.0");
+        var before = await Collect(first);
+        Assert.Equal(2, before.Answered.Count);
+        Assert.Equal(66, Render.Value(before.Snapshot, "requests"));
+
+        var late = _cluster.Start("backend");
+        await StartWorkersAsync(late, 3, "2.0");
+        var lateAddress = InProcessCluster.AddressOf(late);
+        Akka.Cluster.Cluster.Get(late).Join(Akka.Cluster.Cluster.Get(first).SelfAddress);
+        await InProcessCluster.WaitUntilAsync(
+            () => Akka.Cluster.Cluster.Get(first).State.Members.Any(m => m.Address.ToString() == lateAddress && m.Status == MemberStatus.Up),
+            "the first node sees the late node Up");
+
+        var next = await Collect(first);
+
+        Assert.Equal(3, next.Answered.Count);
+        Assert.Contains(lateAddress, next.Answered);
+        Assert.Empty(next.Missing);
+        Assert.Contains($"{lateAddress}=1", Render.SourceUp(next.Snapshot, "node"));
+        Assert.Equal(129, Render.Value(next.Snapshot, "requests"));
+        Assert.Equal(2, next.Snapshot.Find("build")!.Series.Count);
+    }
+
+    private static Task<ClusterCollectorProtocol.CollectReply> Collect(ActorSystem node, NodeSelection? nodes = null, WorkerSelection? workers = null) =>
+        AggregatorClusterExtension.Get(node).CollectAsync(nodes, workers);
+
+    /// <summary>Starts w1 and w2 on <paramref name="node"/>, recording 10n + 1 and 10n + 2, a few ms apart (most recent: the last).</summary>
+    private static async Task<IActorRef[]> StartWorkersAsync(ActorSystem node, int n, string version)
+    {
+        var workers = new IActorRef[2];
+        for (var w = 1; w <= 2; w++)
+        {
+            workers[w - 1] = node.ActorOf(Props.Create(() => new EveryTypeWorker(version)), $"w{w}");
+            await workers[w - 1].Ask<string>(new EveryTypeWorker.Record((10 * n) + w), AskTimeout);
+            await Task.Delay(5);
+        }
+
+        return workers;
+    }
+
+    /// <summary>
+    /// node1 (frontend), node2 and node3 (backend, node3 at version 2.0), Up; workers record in the order node3, node2,
+    /// node1, so the most recent value is node1's w2 (12).
+    /// </summary>
+    private async Task<(ActorSystem[] Nodes, IActorRef[][] Workers)> StartThreeNodesAsync()
+    {
+        ActorSystem[] nodes = [_cluster.Start("frontend"), _cluster.Start("backend"), _cluster.Start("backend")];
+        var clock = Stopwatch.StartNew();
+        await InProcessCluster.JoinAsync(nodes[0], nodes[1], nodes[2]);
+        _output.WriteLine($"cluster of 3 Up in {clock.ElapsedMilliseconds} ms");
+
+        var workers = new IActorRef[3][];
+        for (var n = 3; n >= 1; n--)
+        {
+            workers[n - 1] = await StartWorkersAsync(nodes[n - 1], n, n == 3 ? "2.0" : "1.0");
+        }
+
+        // Registration is a message to each node collector: wait until every worker is known cluster-wide.
+        await InProcessCluster.WaitUntilAsync(
+            async () => Render.SourceUp((await Collect(nodes[0])).Snapshot, "worker").Count(s => s.EndsWith("=1", StringComparison.Ordinal)) == 6,
+            "every worker answers");
+        return (nodes, workers);
+    }
+}
