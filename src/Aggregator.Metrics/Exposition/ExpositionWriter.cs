@@ -215,7 +215,11 @@ public static class ExpositionWriter
         // _created exists in OpenMetrics only; it shares its group's timestamp, which OpenMetrics requires.
         if (options.OpenMetrics && !double.IsNaN(s.CreatedSeconds))
         {
-            WriteSample(ref writer, encoding.Created, encoding, s.LabelValuesArray, s.CreatedSeconds, timestamp, options);
+            writer.Write(encoding.Created);
+            WriteLabelValues(ref writer, encoding, s.LabelValuesArray);
+            CloseLabels(ref writer, s.LabelValuesArray.Length);
+            writer.WriteSeconds(s.CreatedSeconds);
+            WriteTimestampAndNewline(ref writer, timestamp, options);
         }
     }
 

@@ -15,6 +15,9 @@ internal ref struct Utf8Writer
     // Large enough for any number and most lines; a longer piece asks for a span of its own size.
     private const int ChunkSize = 16 * 1024;
 
+    // Below this, .NET writes whole doubles without an exponent (it switches at 1e16), exactly as a long is written.
+    private const double MaxPlainInteger = 1e15;
+
     // The longest a double or long is written: "-1.2345678901234567e-308" is 24 bytes; 32 leaves room.
     private const int MaxNumberLength = 32;
 
@@ -72,6 +75,14 @@ internal ref struct Utf8Writer
             return;
         }
 
+        // Most values are whole numbers (counts, sizes): integer formatting is several times cheaper than the
+        // shortest round-trip of a double, and gives the same text for whole numbers of this size.
+        if (Math.Abs(value) < MaxPlainInteger && value == Math.Floor(value) && !(value == 0 && double.IsNegative(value)))
+        {
+            WriteLong((long)value);
+            return;
+        }
+
         if (MaxNumberLength > _span.Length - _position)
         {
             Reserve(MaxNumberLength);
@@ -107,16 +118,33 @@ internal ref struct Utf8Writer
         Advance(written);
     }
 
+    /// <summary>
+    /// Writes a time in epoch seconds (a <c>_created</c> value): through <see cref="WriteSecondsFromMilliseconds"/> when
+    /// it is a whole number of milliseconds, as clocks give, which is exact and cheap; as a double otherwise.
+    /// </summary>
+    public void WriteSeconds(double seconds)
+    {
+        var milliseconds = Math.Round(seconds * 1000);
+        if (Math.Abs(milliseconds) < MaxPlainInteger && milliseconds / 1000 == seconds)
+        {
+            WriteSecondsFromMilliseconds((long)milliseconds);
+            return;
+        }
+
+        WriteDouble(seconds);
+    }
+
     /// <summary>Writes an epoch-millisecond time as OpenMetrics seconds: <c>1700000000.123</c>, <c>1700000000</c>.</summary>
     public void WriteSecondsFromMilliseconds(long milliseconds)
     {
-        var seconds = Math.DivRem(milliseconds, 1000, out var remainder);
-        if (remainder < 0)
+        if (milliseconds < 0)
         {
-            seconds--;
-            remainder += 1000;
+            // Before 1970: the sign, then the magnitude, so that -1500 ms reads "-1.5".
+            Write((byte)'-');
+            milliseconds = -milliseconds;
         }
 
+        var seconds = Math.DivRem(milliseconds, 1000, out var remainder);
         WriteLong(seconds);
         if (remainder == 0)
         {
