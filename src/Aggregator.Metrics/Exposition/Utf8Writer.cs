@@ -15,7 +15,7 @@ internal ref struct Utf8Writer
     // Large enough for any number and most lines; a longer piece asks for a span of its own size.
     private const int ChunkSize = 16 * 1024;
 
-    // Below this, .NET writes whole doubles without an exponent (it switches at 1e16), exactly as a long is written.
+    // Below this, .NET writes whole doubles without an exponent, exactly as a long is written.
     private const double MaxPlainInteger = 1e15;
 
     // The longest a double or long is written: "-1.2345678901234567e-308" is 24 bytes; 32 leaves room.
