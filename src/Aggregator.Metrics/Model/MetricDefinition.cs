@@ -18,6 +18,7 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
 
     private readonly string[] _labelNames;
     private readonly double[] _buckets;
+    private double[]? _paddedBuckets;
     private FamilyEncoding? _textEncoding;
     private FamilyEncoding? _openMetricsEncoding;
 
@@ -87,6 +88,9 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
     internal string[] LabelNamesArray => _labelNames;
 
     internal double[] BucketsArray => _buckets;
+
+    /// <summary>The bucket bounds padded with +Inf to a whole number of 4-wide vectors, for the histogram's SIMD search.</summary>
+    internal double[] PaddedBucketsArray => _paddedBuckets ??= Pad(_buckets);
 
     /// <summary>
     /// The name a single-valued sample of this family carries: <c>name_total</c> for counters, <c>name_info</c> for info,
@@ -168,6 +172,14 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
         }
 
         return _textEncoding ??= new FamilyEncoding(this, openMetrics: false);
+    }
+
+    private static double[] Pad(double[] bounds)
+    {
+        var padded = new double[(bounds.Length + 3) / 4 * 4];
+        bounds.CopyTo(padded, 0);
+        padded.AsSpan(bounds.Length).Fill(double.PositiveInfinity);
+        return padded;
     }
 
     private static string BaseName(MetricType type, string name)

@@ -1,4 +1,7 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Aggregator.Metrics;
 
@@ -19,7 +22,11 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
     /// <summary>One histogram series.</summary>
     public sealed class Child : TimedMetricChild
     {
+        // Below this many (padded) bounds a plain scan is as fast as the vector search.
+        private const int VectorThreshold = 8;
+
         private readonly double[] _bounds;
+        private readonly double[] _padded;
         private readonly long[] _counts;
         private readonly double _createdSeconds;
         private double _sum;
@@ -28,6 +35,7 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
             : base(labelValues, family)
         {
             _bounds = family.Definition.BucketsArray;
+            _padded = family.Definition.PaddedBucketsArray;
 
             // One count per bound and one for +Inf; each observation lands in exactly one (made cumulative at collection).
             _counts = new long[_bounds.Length + 1];
@@ -84,18 +92,35 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
             return SeriesSnapshot.ForHistogram(LabelValuesArray, cumulative, _sum, TimestampMs, _createdSeconds);
         }
 
+        /// <summary>The first bucket whose bound is at least <paramref name="value"/>; the +Inf bucket for NaN and above every bound.</summary>
         private int BucketIndex(double value)
         {
-            var bounds = _bounds;
-            var i = 0;
-
-            // "!(value <= bound)" rather than "value > bound" so that NaN runs through to +Inf.
-            while (i < bounds.Length && !(value <= bounds[i]))
+            if (Vector256.IsHardwareAccelerated && _padded.Length >= VectorThreshold)
             {
-                i++;
+                // Branch-free: count the bounds the value is at most (a suffix, as bounds increase), four at a time.
+                // Random values make a scan's exit branch unpredictable; this costs the same for every value.
+                var broadcast = Vector256.Create(value);
+                ref var start = ref MemoryMarshal.GetArrayDataReference(_padded);
+                var atMost = 0;
+                for (var i = 0; i < _padded.Length; i += 4)
+                {
+                    atMost += BitOperations.PopCount(Vector256.LessThanOrEqual(broadcast, Vector256.LoadUnsafe(ref start, (nuint)i)).ExtractMostSignificantBits());
+                }
+
+                // NaN is at most nothing, +Inf padding included: the min sends it to the +Inf bucket.
+                return Math.Min(_padded.Length - atMost, _bounds.Length);
             }
 
-            return i;
+            var bounds = _bounds;
+            var index = 0;
+
+            // "!(value <= bound)" rather than "value > bound" so that NaN runs through to +Inf.
+            while (index < bounds.Length && !(value <= bounds[index]))
+            {
+                index++;
+            }
+
+            return index;
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
