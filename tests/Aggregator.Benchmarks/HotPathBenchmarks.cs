@@ -54,7 +54,7 @@ public class HotPathBenchmarks
         }
     }
 
-    private Cell _cell = new();
+    private readonly Cell _cell = new();
 
     /// <summary>
     /// The floor: a plain field incremented in a loop, as fast as one memory location can be read, added to and written
