@@ -54,7 +54,7 @@ public static class ExpositionWriter
 
     /// <summary>Writes <paramref name="snapshot"/> to <paramref name="output"/>, flushing every 64 KiB or so.</summary>
     /// <returns>The number of bytes written.</returns>
-    public static async ValueTask<long> WriteAsync(
+    public static ValueTask<long> WriteAsync(
         MetricsSnapshot snapshot,
         ExpositionFormat format,
         PipeWriter output,
@@ -63,36 +63,35 @@ public static class ExpositionWriter
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(output);
-        var options = new WriteOptions(format == ExpositionFormat.OpenMetrics, includeTimestamps);
-        long total = 0;
-        long unflushed = 0;
-        foreach (var family in snapshot.FamiliesArray)
-        {
-            var count = family.SeriesArray.Length;
-            var from = 0;
-            do
-            {
-                var to = Math.Min(count, from + SeriesPerChunk);
-                var written = WriteChunk(output, family, from, to, options);
-                total += written;
-                unflushed += written;
-                from = to;
-                if (unflushed >= FlushThreshold)
-                {
-                    unflushed = 0;
-                    await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-            while (from < count);
-        }
+        var families = Array.ConvertAll(snapshot.FamiliesArray, f => new GatheredFamily(null, f));
+        return WriteGatheredAsync(families, new WriteOptions(format == ExpositionFormat.OpenMetrics, includeTimestamps), output, cancellationToken);
+    }
 
-        if (options.OpenMetrics)
+    /// <summary>
+    /// Collects <paramref name="registry"/> straight into <paramref name="stream"/>: its own families are streamed from
+    /// their live series, without building a snapshot (custom collectors' families still are). For a registry with
+    /// no actors around it; a worker registry must only be written by its owner, like every other use.
+    /// </summary>
+    /// <returns>The number of bytes written.</returns>
+    public static async ValueTask<long> WriteAsync(
+        MetricRegistry registry,
+        ExpositionFormat format,
+        Stream stream,
+        bool includeTimestamps = true,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(stream);
+        var pipe = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        try
         {
-            total += WriteEof(output);
+            var options = new WriteOptions(format == ExpositionFormat.OpenMetrics, includeTimestamps);
+            return await WriteGatheredAsync(registry.Gather(), options, pipe, cancellationToken).ConfigureAwait(false);
         }
-
-        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-        return total;
+        finally
+        {
+            await pipe.CompleteAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Writes <paramref name="snapshot"/> to <paramref name="stream"/>, flushing every 64 KiB or so.</summary>
@@ -116,10 +115,54 @@ public static class ExpositionWriter
         }
     }
 
-    private static long WriteChunk(IBufferWriter<byte> output, MetricFamilySnapshot family, int from, int to, WriteOptions options)
+    /// <summary>Writes families chunk by chunk, flushing every 64 KiB or so, so that the output streams.</summary>
+    private static async ValueTask<long> WriteGatheredAsync(IReadOnlyList<GatheredFamily> families, WriteOptions options, PipeWriter output, CancellationToken cancellationToken)
+    {
+        long total = 0;
+        long unflushed = 0;
+        foreach (var gathered in families)
+        {
+            var children = gathered.Family?.SortedChildren();
+            var snapshot = children is null ? gathered.Snapshot ?? gathered.Family!.Collect() : null;
+            var count = children?.Length ?? snapshot!.SeriesArray.Length;
+            var from = 0;
+            do
+            {
+                var to = Math.Min(count, from + SeriesPerChunk);
+                var written = WriteChunk(output, gathered.Definition, children, snapshot, from, to, options);
+                total += written;
+                unflushed += written;
+                from = to;
+                if (unflushed >= FlushThreshold)
+                {
+                    unflushed = 0;
+                    await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            while (from < count);
+        }
+
+        if (options.OpenMetrics)
+        {
+            total += WriteEof(output);
+        }
+
+        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return total;
+    }
+
+    private static long WriteChunk(IBufferWriter<byte> output, MetricDefinition definition, MetricChild[]? children, MetricFamilySnapshot? snapshot, int from, int to, WriteOptions options)
     {
         var writer = new Utf8Writer(output);
-        WriteFamily(ref writer, family, from, to, options);
+        if (children is not null)
+        {
+            WriteLiveFamily(ref writer, definition, children, from, to, options);
+        }
+        else
+        {
+            WriteFamily(ref writer, snapshot!, from, to, options);
+        }
+
         writer.Flush();
         return writer.BytesWritten;
     }
@@ -142,28 +185,47 @@ public static class ExpositionWriter
         }
 
         var series = family.SeriesArray;
-        var stamped = definition.Timestamped && options.IncludeTimestamps;
         for (var i = from; i < to; i++)
         {
-            ref readonly var s = ref series[i];
-            var timestamp = stamped ? s.TimestampMs : SeriesSnapshot.NoTimestamp;
-            switch (definition.Type)
-            {
-                case MetricType.Histogram:
-                    WriteHistogram(ref writer, encoding, in s, definition, timestamp, options);
-                    break;
-                case MetricType.Summary:
-                    WriteSummary(ref writer, encoding, in s, timestamp, options);
-                    break;
-                default:
-                    WriteSample(ref writer, encoding.Main, encoding, s.LabelValuesArray, s.Value, timestamp, options);
-                    if (options.OpenMetrics && definition.Type == MetricType.Counter)
-                    {
-                        WriteCreated(ref writer, encoding, in s, timestamp, options);
-                    }
+            WriteSeries(ref writer, definition, encoding, in series[i], options);
+        }
+    }
 
-                    break;
-            }
+    private static void WriteLiveFamily(ref Utf8Writer writer, MetricDefinition definition, MetricChild[] children, int from, int to, WriteOptions options)
+    {
+        var encoding = definition.GetEncoding(options.OpenMetrics);
+        if (from == 0)
+        {
+            writer.Write(encoding.Header);
+        }
+
+        for (var i = from; i < to; i++)
+        {
+            // A struct on the stack: streaming a live family allocates nothing per counter or gauge series.
+            var series = children[i].Snapshot();
+            WriteSeries(ref writer, definition, encoding, in series, options);
+        }
+    }
+
+    private static void WriteSeries(ref Utf8Writer writer, MetricDefinition definition, FamilyEncoding encoding, in SeriesSnapshot s, WriteOptions options)
+    {
+        var timestamp = definition.Timestamped && options.IncludeTimestamps ? s.TimestampMs : SeriesSnapshot.NoTimestamp;
+        switch (definition.Type)
+        {
+            case MetricType.Histogram:
+                WriteHistogram(ref writer, encoding, in s, definition, timestamp, options);
+                break;
+            case MetricType.Summary:
+                WriteSummary(ref writer, encoding, in s, timestamp, options);
+                break;
+            default:
+                WriteSample(ref writer, encoding.Main, encoding, s.LabelValuesArray, s.Value, timestamp, options);
+                if (options.OpenMetrics && definition.Type == MetricType.Counter)
+                {
+                    WriteCreated(ref writer, encoding, in s, timestamp, options);
+                }
+
+                break;
         }
     }
 

@@ -29,4 +29,7 @@ public abstract class MetricFamily
     internal TimeProvider Clock => Registry.Catalog.Options.TimeProvider;
 
     internal abstract MetricFamilySnapshot Collect();
+
+    /// <summary>The series sorted by label values, for streaming them without a snapshot; null where there are none to stream.</summary>
+    internal virtual MetricChild[]? SortedChildren() => null;
 }

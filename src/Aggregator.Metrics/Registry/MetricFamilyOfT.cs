@@ -52,20 +52,22 @@ public abstract class MetricFamily<TChild> : MetricFamily
         }
     }
 
+    internal override MetricChild[] SortedChildren()
+    {
+        if (!_shared)
+        {
+            return _table.Sorted();
+        }
+
+        lock (_table)
+        {
+            return _table.Sorted();
+        }
+    }
+
     internal override MetricFamilySnapshot Collect()
     {
-        TChild[] children;
-        if (_shared)
-        {
-            lock (_table)
-            {
-                children = _table.Sorted();
-            }
-        }
-        else
-        {
-            children = _table.Sorted();
-        }
+        var children = SortedChildren();
 
         var series = new SeriesSnapshot[children.Length];
         for (var i = 0; i < series.Length; i++)

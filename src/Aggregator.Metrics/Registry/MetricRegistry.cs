@@ -211,6 +211,22 @@ public abstract class MetricRegistry
     /// </summary>
     public MetricsSnapshot Collect()
     {
+        var gathered = Gather();
+        var families = new MetricFamilySnapshot[gathered.Count];
+        for (var i = 0; i < families.Length; i++)
+        {
+            families[i] = gathered[i].Snapshot ?? gathered[i].Family!.Collect();
+        }
+
+        return MetricsSnapshot.FromSorted(families);
+    }
+
+    /// <summary>
+    /// Every family of a collection, sorted by name: this registry's own as live families (so that a writer can stream
+    /// their series without a snapshot), the custom collectors' and the registry's own counters as snapshots.
+    /// </summary>
+    internal List<GatheredFamily> Gather()
+    {
         MetricFamily[] families;
         (string Name, Func<IEnumerable<MetricFamilySnapshot>> Collect)[] collectors;
         using (EnterIfShared())
@@ -219,12 +235,12 @@ public abstract class MetricRegistry
             collectors = [.. _collectors];
         }
 
-        var result = new List<MetricFamilySnapshot>(families.Length + collectors.Length + 2);
+        var result = new List<GatheredFamily>(families.Length + collectors.Length + 2);
         var names = new HashSet<string>(StringComparer.Ordinal);
         List<SeriesSnapshot>? dropped = null;
         foreach (var family in families)
         {
-            result.Add(family.Collect());
+            result.Add(new GatheredFamily(family, null));
             names.Add(family.Definition.Name);
             if (family.DroppedSeries > 0)
             {
@@ -237,22 +253,23 @@ public abstract class MetricRegistry
             RunCollector(collectorName, collect, result, names);
         }
 
-        if (dropped is not null)
+        if (dropped is not null && names.Add(DroppedSeriesDefinition.Name))
         {
-            result.Add(new MetricFamilySnapshot(DroppedSeriesDefinition, [.. dropped]));
+            result.Add(new GatheredFamily(null, new MetricFamilySnapshot(DroppedSeriesDefinition, [.. dropped])));
         }
 
         using (EnterIfShared())
         {
-            if (_collectorErrors.Count > 0)
+            if (_collectorErrors.Count > 0 && names.Add(CollectorErrorsDefinition.Name))
             {
-                result.Add(new MetricFamilySnapshot(
+                result.Add(new GatheredFamily(null, new MetricFamilySnapshot(
                     CollectorErrorsDefinition,
-                    [.. _collectorErrors.Select(e => SeriesSnapshot.ForValue([e.Key], e.Value))]));
+                    [.. _collectorErrors.Select(e => SeriesSnapshot.ForValue([e.Key], e.Value))])));
             }
         }
 
-        return new MetricsSnapshot(result);
+        result.Sort(static (a, b) => string.CompareOrdinal(a.Definition.Name, b.Definition.Name));
+        return result;
     }
 
     /// <summary>Finds the family declared (here or in a sibling registry of the catalog) under <paramref name="name"/>.</summary>
@@ -348,7 +365,7 @@ public abstract class MetricRegistry
     private void RunCollector(
         string collectorName,
         Func<IEnumerable<MetricFamilySnapshot>> collect,
-        List<MetricFamilySnapshot> result,
+        List<GatheredFamily> result,
         HashSet<string> names)
     {
         List<MetricFamilySnapshot> produced;
@@ -373,7 +390,7 @@ public abstract class MetricRegistry
                 continue;
             }
 
-            result.Add(family);
+            result.Add(new GatheredFamily(null, family));
         }
     }
 
