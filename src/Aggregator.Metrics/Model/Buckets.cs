@@ -105,18 +105,22 @@ public static class Buckets
             if (!double.IsFinite(list[i]))
             {
                 throw new MetricDefinitionException(
-                    string.Create(CultureInfo.InvariantCulture, $"Histogram '{metricName}' has a bucket bound that is not finite: {list[i]} at position {i}."),
+                    string.Create(CultureInfo.InvariantCulture, $"Histogram '{metricName}' has a bucket bound that is not finite: {Format(list[i])} at position {i}."),
                     nameof(bounds));
             }
 
             if (i > 0 && !(list[i] > list[i - 1]))
             {
                 throw new MetricDefinitionException(
-                    string.Create(CultureInfo.InvariantCulture, $"Histogram '{metricName}' bucket bounds must be strictly increasing: {list[i]} at position {i} follows {list[i - 1]}."),
+                    string.Create(CultureInfo.InvariantCulture, $"Histogram '{metricName}' bucket bounds must be strictly increasing: {Format(list[i])} at position {i} follows {Format(list[i - 1])}."),
                     nameof(bounds));
             }
         }
 
         return [.. list];
     }
+
+    /// <summary>A bound as the exposition writes it: shortest round-trip, +Inf, -Inf, NaN.</summary>
+    private static string Format(double bound) =>
+        double.IsNaN(bound) ? "NaN" : double.IsInfinity(bound) ? (bound > 0 ? "+Inf" : "-Inf") : bound.ToString("R", CultureInfo.InvariantCulture);
 }
