@@ -83,6 +83,14 @@ internal ref struct Utf8Writer
             return;
         }
 
+        if (value == 0)
+        {
+            // Only negative zero gets here. "-0.0", not "-0": parsers that try integers first (Python's OpenMetrics
+            // parser) would read "-0" as 0 and lose the sign.
+            Write("-0.0"u8);
+            return;
+        }
+
         if (MaxNumberLength > _span.Length - _position)
         {
             Reserve(MaxNumberLength);

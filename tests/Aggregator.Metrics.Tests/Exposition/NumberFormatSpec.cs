@@ -19,7 +19,7 @@ public sealed class NumberFormatSpec
     [InlineData(double.PositiveInfinity, "+Inf")]
     [InlineData(double.NegativeInfinity, "-Inf")]
     [InlineData(double.NaN, "NaN")]
-    [InlineData(-0.0, "-0")]
+    [InlineData(-0.0, "-0.0")]
     public void Values_are_written_shortest_round_trip_with_whole_numbers_as_integers(double value, string expected) =>
         Assert.Equal(expected, Write((ref Utf8Writer w) => w.WriteDouble(value)));
 
