@@ -89,7 +89,7 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
 
     internal double[] BucketsArray => _buckets;
 
-    /// <summary>The bucket bounds padded with +Inf to a whole number of 4-wide vectors, for the histogram's SIMD search.</summary>
+    /// <summary>The bucket bounds padded with +Inf to a whole number of 8-wide vectors, for the histogram's SIMD search.</summary>
     internal double[] PaddedBucketsArray => _paddedBuckets ??= Pad(_buckets);
 
     /// <summary>
@@ -176,7 +176,7 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
 
     private static double[] Pad(double[] bounds)
     {
-        var padded = new double[(bounds.Length + 3) / 4 * 4];
+        var padded = new double[(bounds.Length + 7) / 8 * 8];
         bounds.CopyTo(padded, 0);
         padded.AsSpan(bounds.Length).Fill(double.PositiveInfinity);
         return padded;

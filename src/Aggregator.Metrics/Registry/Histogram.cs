@@ -95,6 +95,20 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
         /// <summary>The first bucket whose bound is at least <paramref name="value"/>; the +Inf bucket for NaN and above every bound.</summary>
         private int BucketIndex(double value)
         {
+            if (Vector512.IsHardwareAccelerated && _padded.Length >= VectorThreshold)
+            {
+                // As below, eight bounds at a time.
+                var wide = Vector512.Create(value);
+                ref var first = ref MemoryMarshal.GetArrayDataReference(_padded);
+                var count = 0;
+                for (var i = 0; i < _padded.Length; i += 8)
+                {
+                    count += BitOperations.PopCount(Vector512.LessThanOrEqual(wide, Vector512.LoadUnsafe(ref first, (nuint)i)).ExtractMostSignificantBits());
+                }
+
+                return Math.Min(_padded.Length - count, _bounds.Length);
+            }
+
             if (Vector256.IsHardwareAccelerated && _padded.Length >= VectorThreshold)
             {
                 // Branch-free: count the bounds the value is at most (a suffix, as bounds increase), four at a time.
