@@ -1,5 +1,6 @@
 using System.Globalization;
 using Aggregator.Metrics;
+using Aggregator.Tests.Support;
 
 namespace Aggregator.Cluster.Tests;
 

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Aggregator.Actors.Protocol;
 using Aggregator.Metrics;
+using Aggregator.Tests.Support;
 
 namespace Aggregator.Actors.Tests.Collection;
 

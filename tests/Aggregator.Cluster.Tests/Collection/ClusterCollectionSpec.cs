@@ -4,6 +4,7 @@ using Akka.Cluster;
 using Aggregator.Actors;
 using Aggregator.Cluster.Protocol;
 using Xunit.Abstractions;
+using Aggregator.Tests.Support;
 
 namespace Aggregator.Cluster.Tests.Collection;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
+using Aggregator.Tests.Support;
 
 namespace Aggregator.Cluster.Tests.Collection;
 

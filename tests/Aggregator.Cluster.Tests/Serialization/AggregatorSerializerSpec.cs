@@ -9,6 +9,7 @@ using Aggregator.Cluster.Serialization;
 using Aggregator.Metrics;
 using Aggregator.Metrics.Merging;
 using Xunit.Abstractions;
+using Aggregator.Tests.Support;
 
 namespace Aggregator.Cluster.Tests.Serialization;
 

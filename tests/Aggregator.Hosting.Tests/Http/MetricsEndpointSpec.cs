@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Aggregator.Tests.Support;
 
 namespace Aggregator.Hosting.Tests.Http;
 
@@ -40,6 +41,12 @@ public sealed class MetricsEndpointSpec : IAsyncLifetime
         # HELP queue_max Max
         # TYPE queue_max gauge
         queue_max 8
+        # HELP queue_min Min
+        # TYPE queue_min gauge
+        queue_min 1
+        # HELP queue_recent Recent
+        # TYPE queue_recent gauge
+        queue_recent 8
         # HELP queue_sum Sum
         # TYPE queue_sum gauge
         queue_sum 36
@@ -138,6 +145,12 @@ public sealed class MetricsEndpointSpec : IAsyncLifetime
             # HELP queue_max Max
             # TYPE queue_max gauge
             queue_max 8
+            # HELP queue_min Min
+            # TYPE queue_min gauge
+            queue_min 1
+            # HELP queue_recent Recent
+            # TYPE queue_recent gauge
+            queue_recent 8
             # HELP queue_sum Sum
             # TYPE queue_sum gauge
             queue_sum 36

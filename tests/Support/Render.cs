@@ -3,7 +3,7 @@ using System.Text;
 using Aggregator.Metrics;
 using Aggregator.Metrics.Exposition;
 
-namespace Aggregator.Cluster.Tests;
+namespace Aggregator.Tests.Support;
 
 public static class Render
 {
@@ -18,9 +18,9 @@ public static class Render
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>The <c>aggregator_source_up</c> series of one level as "source=value" lines, sorted.</summary>
-    public static string[] SourceUp(MetricsSnapshot snapshot, string level) =>
-        [.. snapshot.Find("aggregator_source_up")!.Series.Where(s => s.LabelValues[0] == level).Select(s => $"{s.LabelValues[1]}={s.Value}")];
+    /// <summary>The <c>aggregator_source_up</c> series (of one level, or all) as "source=value" lines, sorted.</summary>
+    public static string[] SourceUp(MetricsSnapshot snapshot, string? level = null) =>
+        [.. snapshot.Find("aggregator_source_up")!.Series.Where(s => level is null || s.LabelValues[0] == level).Select(s => $"{s.LabelValues[1]}={s.Value}")];
 
     public static double Value(MetricsSnapshot snapshot, string family) => snapshot.Find(family)!.Series.Single().Value;
 

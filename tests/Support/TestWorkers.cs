@@ -1,8 +1,9 @@
 using Akka.Actor;
+using Aggregator.Actors;
 using Aggregator.Actors.Protocol;
 using Aggregator.Metrics;
 
-namespace Aggregator.Actors.Tests;
+namespace Aggregator.Tests.Support;
 
 /// <summary>A worker with one metric of every type and gauge policy; an int message sets them all from that number.</summary>
 public sealed class EveryTypeWorker : MeteredReceiveActor
