@@ -8,6 +8,50 @@ namespace Aggregator.Tests.Support;
 /// <summary>A worker with one metric of every type and gauge policy; an int message sets them all from that number.</summary>
 public sealed class EveryTypeWorker : MeteredReceiveActor
 {
+    /// <summary>The text exposition (without Aggregator's own families) of workers /user/w1 … /user/w8 sent 1 … 8.</summary>
+    public const string EightWorkersText = """
+        # HELP build_info Build
+        # TYPE build_info gauge
+        build_info{version="1.0"} 1
+        # HELP latency_seconds Latency
+        # TYPE latency_seconds histogram
+        latency_seconds_bucket{le="2.0"} 2
+        latency_seconds_bucket{le="5.0"} 5
+        latency_seconds_bucket{le="+Inf"} 8
+        latency_seconds_count 8
+        latency_seconds_sum 36
+        # HELP queue_all All
+        # TYPE queue_all gauge
+        queue_all{worker="/user/w1"} 1
+        queue_all{worker="/user/w2"} 2
+        queue_all{worker="/user/w3"} 3
+        queue_all{worker="/user/w4"} 4
+        queue_all{worker="/user/w5"} 5
+        queue_all{worker="/user/w6"} 6
+        queue_all{worker="/user/w7"} 7
+        queue_all{worker="/user/w8"} 8
+        # HELP queue_max Max
+        # TYPE queue_max gauge
+        queue_max 8
+        # HELP queue_min Min
+        # TYPE queue_min gauge
+        queue_min 1
+        # HELP queue_recent Recent
+        # TYPE queue_recent gauge
+        queue_recent 8
+        # HELP queue_sum Sum
+        # TYPE queue_sum gauge
+        queue_sum 36
+        # HELP requests_total Requests handled
+        # TYPE requests_total counter
+        requests_total{code="200"} 36
+        # HELP size_bytes Sizes
+        # TYPE size_bytes summary
+        size_bytes_count 8
+        size_bytes_sum 360
+
+        """;
+
     public EveryTypeWorker()
     {
         var requests = Metrics.Counter("requests_total", "Requests handled", "code");

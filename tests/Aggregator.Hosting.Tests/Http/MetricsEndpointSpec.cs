@@ -17,48 +17,7 @@ public sealed class MetricsEndpointSpec : IAsyncLifetime
 {
     private const string PrometheusAccept = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 
-    private const string ExpectedText = """
-        # HELP build_info Build
-        # TYPE build_info gauge
-        build_info{version="1.0"} 1
-        # HELP latency_seconds Latency
-        # TYPE latency_seconds histogram
-        latency_seconds_bucket{le="2.0"} 2
-        latency_seconds_bucket{le="5.0"} 5
-        latency_seconds_bucket{le="+Inf"} 8
-        latency_seconds_count 8
-        latency_seconds_sum 36
-        # HELP queue_all All
-        # TYPE queue_all gauge
-        queue_all{worker="/user/w1"} 1
-        queue_all{worker="/user/w2"} 2
-        queue_all{worker="/user/w3"} 3
-        queue_all{worker="/user/w4"} 4
-        queue_all{worker="/user/w5"} 5
-        queue_all{worker="/user/w6"} 6
-        queue_all{worker="/user/w7"} 7
-        queue_all{worker="/user/w8"} 8
-        # HELP queue_max Max
-        # TYPE queue_max gauge
-        queue_max 8
-        # HELP queue_min Min
-        # TYPE queue_min gauge
-        queue_min 1
-        # HELP queue_recent Recent
-        # TYPE queue_recent gauge
-        queue_recent 8
-        # HELP queue_sum Sum
-        # TYPE queue_sum gauge
-        queue_sum 36
-        # HELP requests_total Requests handled
-        # TYPE requests_total counter
-        requests_total{code="200"} 36
-        # HELP size_bytes Sizes
-        # TYPE size_bytes summary
-        size_bytes_count 8
-        size_bytes_sum 360
-
-        """;
+    private const string ExpectedText = EveryTypeWorker.EightWorkersText;
 
     private ActorSystem _system = null!;
     private MetricsServer _server = null!;
