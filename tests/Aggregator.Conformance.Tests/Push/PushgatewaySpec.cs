@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Akka.Actor;
 using Aggregator.Conformance.Tests.Tools;
 using Aggregator.Metrics;
 using Aggregator.Metrics.Push;
@@ -97,6 +98,34 @@ public sealed class PushgatewaySpec : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_nodes_merged_snapshot_is_pushed_whole()
+    {
+        using var system = ActorSystem.Create("push-node", "akka.loglevel = WARNING\naggregator.collectors { process = off, runtime = off, meters = off }");
+        try
+        {
+            for (var i = 1; i <= 3; i++)
+            {
+                var worker = system.ActorOf(Props.Create<PushedWorker>(), $"w{i}");
+                await worker.Ask<string>(i, TimeSpan.FromSeconds(5));
+            }
+
+            var merged = (await Aggregator.Actors.AggregatorExtension.Get(system).CollectAsync()).Snapshot;
+            using var client = new PushgatewayClient(new PushgatewayOptions { Gateway = _address, Job = "node" });
+
+            var result = await client.PushAsync(merged);
+
+            Assert.True(result.Success, result.ToString());
+            Assert.Equal(
+                ["aggregator_collection_duration_seconds=" + merged.Find("aggregator_collection_duration_seconds")!.Series[0].Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "aggregator_source_up=1", "handled_total=6"],
+                (await Group("node", "instance", string.Empty))!);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    [Fact]
     public async Task An_unreachable_gateway_fails_within_the_timeout()
     {
         var port = ServerProcess.FreePort();
@@ -184,5 +213,18 @@ public sealed class PushgatewaySpec : IAsyncLifetime
         }
 
         return null;
+    }
+
+    private sealed class PushedWorker : Aggregator.Actors.MeteredReceiveActor
+    {
+        public PushedWorker()
+        {
+            var handled = Metrics.Counter("handled_total", "Handled");
+            Receive<int>(n =>
+            {
+                handled.Inc(n);
+                Sender.Tell("done");
+            });
+        }
     }
 }
