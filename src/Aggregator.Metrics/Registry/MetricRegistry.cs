@@ -236,12 +236,17 @@ public abstract class MetricRegistry
         }
 
         var result = new List<GatheredFamily>(families.Length + collectors.Length + 2);
+
+        // Every name a family's samples and metadata occupy, so that a collector's family clashes with none of them (a
+        // gauge "x_total" beside a counter "x" would write x_total twice); the registry's own two families are reserved.
         var names = new HashSet<string>(StringComparer.Ordinal);
+        names.UnionWith(MetricCatalog.SampleNames(DroppedSeriesDefinition));
+        names.UnionWith(MetricCatalog.SampleNames(CollectorErrorsDefinition));
         List<SeriesSnapshot>? dropped = null;
         foreach (var family in families)
         {
             result.Add(new GatheredFamily(family, null));
-            names.Add(family.Definition.Name);
+            names.UnionWith(MetricCatalog.SampleNames(family.Definition));
             if (family.DroppedSeries > 0)
             {
                 (dropped ??= []).Add(SeriesSnapshot.ForValue([family.Definition.Name], family.DroppedSeries));
@@ -253,14 +258,14 @@ public abstract class MetricRegistry
             RunCollector(collectorName, collect, result, names);
         }
 
-        if (dropped is not null && names.Add(DroppedSeriesDefinition.Name))
+        if (dropped is not null)
         {
             result.Add(new GatheredFamily(null, new MetricFamilySnapshot(DroppedSeriesDefinition, [.. dropped])));
         }
 
         using (EnterIfShared())
         {
-            if (_collectorErrors.Count > 0 && names.Add(CollectorErrorsDefinition.Name))
+            if (_collectorErrors.Count > 0)
             {
                 result.Add(new GatheredFamily(null, new MetricFamilySnapshot(
                     CollectorErrorsDefinition,
@@ -381,15 +386,17 @@ public abstract class MetricRegistry
             return;
         }
 
-        // A family whose name is taken (by the registry, an earlier collector or itself) is left out alone.
+        // A family whose sample names are taken (by the registry, an earlier collector or itself) is left out alone.
         foreach (var family in produced)
         {
-            if (family is null || !names.Add(family.Name))
+            var sampleNames = family is null ? [] : MetricCatalog.SampleNames(family.Definition).ToArray();
+            if (family is null || sampleNames.Any(names.Contains))
             {
                 CountCollectorError(collectorName, new InvalidOperationException($"Collector '{collectorName}' returned {(family is null ? "a null family" : $"family '{family.Name}', whose name is taken")}; it was left out."));
                 continue;
             }
 
+            names.UnionWith(sampleNames);
             result.Add(new GatheredFamily(null, family));
         }
     }

@@ -202,6 +202,30 @@ public sealed class RegistryBehaviourSpec
     }
 
     [Fact]
+    public void A_collector_family_whose_sample_names_are_taken_is_left_out()
+    {
+        var registry = new WorkerRegistry();
+        registry.Counter("jobs_total", "Jobs").Inc();
+        registry.AddCollector("sneaky", () =>
+        [
+            MetricFamilySnapshot.OfValue(new MetricDefinition(MetricType.Gauge, "jobs_total", "Clashes with the counter's sample"), 5),
+            MetricFamilySnapshot.OfValue(new MetricDefinition(MetricType.Gauge, "aggregator_collector_errors", "Clashes with the registry's own"), 5),
+        ]);
+
+        Assert.Equal(
+            """
+            # HELP aggregator_collector_errors_total Custom collector runs that threw or returned invalid families; their output was left out.
+            # TYPE aggregator_collector_errors_total counter
+            aggregator_collector_errors_total{collector="sneaky"} 2
+            # HELP jobs_total Jobs
+            # TYPE jobs_total counter
+            jobs_total 1
+
+            """,
+            Expose.Text(registry));
+    }
+
+    [Fact]
     public void A_shared_registry_counts_exactly_under_concurrent_updates()
     {
         var registry = new SharedRegistry();
