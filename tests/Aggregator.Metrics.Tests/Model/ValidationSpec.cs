@@ -146,5 +146,6 @@ public sealed class ValidationSpec
         Assert.Equal("factor", Assert.Throws<ArgumentOutOfRangeException>(() => Buckets.Exponential(1, 1, 3)).ParamName);
         Assert.Equal("count", Assert.Throws<ArgumentOutOfRangeException>(() => Buckets.Exponential(1, 2, 0)).ParamName);
         Assert.Equal("count", Assert.Throws<ArgumentOutOfRangeException>(() => Buckets.Exponential(1e300, 1e10, 5)).ParamName);
+        Assert.StartsWith("Linear buckets overflow to infinity at bucket 1.", Assert.Throws<ArgumentOutOfRangeException>(() => Buckets.Linear(1e308, 1e308, 3)).Message, StringComparison.Ordinal);
     }
 }
