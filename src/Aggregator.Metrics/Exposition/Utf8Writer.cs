@@ -107,14 +107,16 @@ internal ref struct Utf8Writer
         Advance(written);
     }
 
-    /// <summary>Writes an epoch-millisecond time as OpenMetrics seconds: <c>1700000000.123</c>, <c>1700000000</c>.</summary>
+    /// <summary>Writes an epoch-millisecond time as OpenMetrics seconds: <c>1700000000.123</c>, <c>1700000000</c>, <c>-1.5</c>.</summary>
     public void WriteSecondsFromMilliseconds(long milliseconds)
     {
-        var seconds = Math.DivRem(milliseconds, 1000, out var remainder);
-        if (remainder < 0)
+        // Sign and magnitude: the fraction written after the dot has the sign of the whole number, so -1500 ms is -1.5.
+        var magnitude = milliseconds < 0 ? unchecked(0UL - (ulong)milliseconds) : (ulong)milliseconds;
+        var seconds = (long)(magnitude / 1000);
+        var remainder = (long)(magnitude % 1000);
+        if (milliseconds < 0)
         {
-            seconds--;
-            remainder += 1000;
+            Write((byte)'-');
         }
 
         WriteLong(seconds);
