@@ -11,7 +11,7 @@ public static class NameFilter
     public static MetricsSnapshot Apply(MetricsSnapshot snapshot, IEnumerable<string?>? names)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var wanted = new HashSet<string>(names?.Where(n => !string.IsNullOrEmpty(n))!, StringComparer.Ordinal);
+        var wanted = new HashSet<string>((names ?? []).Where(n => !string.IsNullOrEmpty(n))!, StringComparer.Ordinal);
         if (wanted.Count == 0)
         {
             return snapshot;
