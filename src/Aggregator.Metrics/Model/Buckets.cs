@@ -13,7 +13,7 @@ public static class Buckets
     /// <summary>
     /// <paramref name="count"/> boundaries starting at <paramref name="start"/>, each <paramref name="width"/> above the previous.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">count is below 1, width is not positive, or an argument is not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">count is below 1, width is not positive, an argument is not finite, or a bound overflows to infinity.</exception>
     public static double[] Linear(double start, double width, int count)
     {
         if (count < 1)
@@ -35,6 +35,13 @@ public static class Buckets
         for (var i = 0; i < count; i++)
         {
             bounds[i] = start + (i * width);
+            if (!double.IsFinite(bounds[i]))
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(count),
+                    count,
+                    string.Create(CultureInfo.InvariantCulture, $"Linear buckets overflow to infinity at bucket {i}."));
+            }
         }
 
         return bounds;
