@@ -214,21 +214,31 @@ public abstract class MetricRegistry
         }
 
         var result = new List<MetricFamilySnapshot>(families.Length + collectors.Length + 2);
-        var names = new HashSet<string>(StringComparer.Ordinal);
         List<SeriesSnapshot>? dropped = null;
         foreach (var family in families)
         {
             result.Add(family.Collect());
-            names.Add(family.Definition.Name);
             if (family.DroppedSeries > 0)
             {
                 (dropped ??= []).Add(SeriesSnapshot.ForValue([family.Definition.Name], family.DroppedSeries));
             }
         }
 
-        foreach (var (collectorName, collect) in collectors)
+        if (collectors.Length > 0)
         {
-            RunCollector(collectorName, collect, result, names);
+            // Every name a family's samples and metadata occupy, so that a collector's family can clash with none of
+            // them (a gauge "x_total" beside a counter "x" would write x_total twice); the registry's own two families
+            // are reserved too.
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var definition in families.Select(f => f.Definition).Append(DroppedSeriesDefinition).Append(CollectorErrorsDefinition))
+            {
+                names.UnionWith(MetricCatalog.SampleNames(definition));
+            }
+
+            foreach (var (collectorName, collect) in collectors)
+            {
+                RunCollector(collectorName, collect, result, names);
+            }
         }
 
         if (dropped is not null)
@@ -358,19 +368,17 @@ public abstract class MetricRegistry
             return;
         }
 
-        var clash = produced.Any(f => f is null || names.Contains(f.Name))
-            || produced.Select(f => f.Name).Distinct(StringComparer.Ordinal).Count() != produced.Count;
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        var clash = produced.Any(f => f is null
+            || MetricCatalog.SampleNames(f.Definition).Any(n => names.Contains(n) || !claimed.Add(n)));
         if (clash)
         {
             CountCollectorError(collectorName);
             return;
         }
 
-        foreach (var family in produced)
-        {
-            result.Add(family);
-            names.Add(family.Name);
-        }
+        result.AddRange(produced);
+        names.UnionWith(claimed);
     }
 
     private void CountCollectorError(string collectorName)
