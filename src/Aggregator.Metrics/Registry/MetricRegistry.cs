@@ -184,7 +184,8 @@ public abstract class MetricRegistry
 
     /// <summary>
     /// Adds a custom collector: a callback run at every collection whose families join this registry's. A collector
-    /// that throws, or returns a family whose name is taken, is left out of that collection and counted in
+    /// that throws, or returns a family whose name or sample names are taken (a gauge <c>x_total</c> beside a counter
+    /// <c>x</c>), is left out of that collection and counted in
     /// <c>aggregator_collector_errors_total{collector}</c>; the rest of the collection is unaffected.
     /// </summary>
     /// <param name="name">A name for the collector, used in the error count.</param>
@@ -214,12 +215,14 @@ public abstract class MetricRegistry
         }
 
         var result = new List<MetricFamilySnapshot>(families.Length + collectors.Length + 2);
+
+        // Every name the families' samples and metadata occupy (x, x_total, x_created, x_bucket, ...), in both formats.
         var names = new HashSet<string>(StringComparer.Ordinal);
         List<SeriesSnapshot>? dropped = null;
         foreach (var family in families)
         {
             result.Add(family.Collect());
-            names.Add(family.Definition.Name);
+            names.UnionWith(MetricCatalog.SampleNames(family.Definition));
             if (family.DroppedSeries > 0)
             {
                 (dropped ??= []).Add(SeriesSnapshot.ForValue([family.Definition.Name], family.DroppedSeries));
@@ -358,19 +361,19 @@ public abstract class MetricRegistry
             return;
         }
 
-        var clash = produced.Any(f => f is null || names.Contains(f.Name))
-            || produced.Select(f => f.Name).Distinct(StringComparer.Ordinal).Count() != produced.Count;
+        // A family may not use a name that another family's samples use (a gauge "x_total" beside a counter "x"):
+        // the exposition would have two families under one name, which no parser accepts.
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        var clash = produced.Any(f => f is null
+            || MetricCatalog.SampleNames(f.Definition).Any(n => names.Contains(n) || !claimed.Add(n)));
         if (clash)
         {
             CountCollectorError(collectorName);
             return;
         }
 
-        foreach (var family in produced)
-        {
-            result.Add(family);
-            names.Add(family.Name);
-        }
+        result.AddRange(produced);
+        names.UnionWith(claimed);
     }
 
     private void CountCollectorError(string collectorName)
