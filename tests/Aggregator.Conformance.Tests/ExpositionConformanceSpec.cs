@@ -608,6 +608,35 @@ public sealed class ExpositionConformanceSpec
         ]);
     }
 
+    [Fact]
+    public async Task Custom_collector_families_that_collide_with_sample_names_are_left_out()
+    {
+        var (registry, _) = NewRegistry();
+        registry.Counter("jobs_total", "Jobs.").Inc();
+
+        // Each of these would give the exposition a second family under a name it already uses: promtool stops at a
+        // "second HELP line for metric name", the OpenMetrics parser at a "Clashing name".
+        registry.AddCollector("total", () => [Family(MetricType.Gauge, "jobs_total")]);
+        registry.AddCollector("created", () => [Family(MetricType.Gauge, "jobs_created")]);
+        registry.AddCollector("pair", () => [Family(MetricType.Histogram, "lat"), Family(MetricType.Gauge, "lat_bucket")]);
+        registry.AddCollector("fine", () => [Family(MetricType.Gauge, "jobs_info")]);
+
+        await ExpositionCheck.VerifyAsync(registry.Collect(), [
+            Counter(
+                "aggregator_collector_errors",
+                "Custom collector runs that threw or returned invalid families; their output was left out.",
+                Value(1, ("collector", "created")),
+                Value(1, ("collector", "pair")),
+                Value(1, ("collector", "total"))),
+            Counter("jobs", "Jobs.", Value(1) with { Created = T0Seconds }),
+            Gauge("jobs_info", "Collected.", Value(1)),
+        ]);
+
+        static MetricFamilySnapshot Family(MetricType type, string name) => type == MetricType.Histogram
+            ? new MetricFamilySnapshot(new MetricDefinition(type, name, "Collected.", buckets: [1]), [SeriesSnapshot.ForHistogram([], [1, 1], 0.5)])
+            : new MetricFamilySnapshot(new MetricDefinition(type, name, "Collected."), [SeriesSnapshot.ForValue([], 1)]);
+    }
+
     private static (MetricRegistry Registry, ManualClock Clock) NewRegistry(bool shared = false, MetricsOptions? options = null, long start = T0)
     {
         var clock = new ManualClock(start);
