@@ -501,6 +501,26 @@ public sealed class ExpositionConformanceSpec
         ]);
     }
 
+    [Fact]
+    public async Task Label_values_and_HELP_longer_than_a_write_chunk()
+    {
+        var (registry, _) = NewRegistry();
+
+        // 16 KiB is the writer's chunk: these take 4 bytes (astral), 3 bytes, escapes and 1 byte per character.
+        var astral = string.Concat(Enumerable.Repeat("😀", 10_000));
+        var escapes = string.Concat(Enumerable.Repeat("\"\\\n", 10_000));
+        var mixed = string.Concat(Enumerable.Repeat("a中\"😀\\", 5_000));
+        var help = "Long help " + string.Concat(Enumerable.Repeat("\\ \n 中", 8_000)) + ".";
+        var gauge = registry.Gauge("long_labels", help, "value");
+        gauge.WithLabels(astral).Set(1);
+        gauge.WithLabels(escapes).Set(2);
+        gauge.WithLabels(mixed).Set(3);
+
+        await ExpositionCheck.VerifyAsync(registry.Collect(), [
+            Gauge("long_labels", help, [.. new[] { (astral, 1.0), (escapes, 2.0), (mixed, 3.0) }.OrderBy(v => v.Item1, StringComparer.Ordinal).Select(v => Value(v.Item2, ("value", v.Item1)))]),
+        ]);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
