@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 
 namespace Aggregator.Conformance.Tests.Tools;
 
@@ -19,13 +20,19 @@ public static class ExternalTool
         }
     }
 
-    public static ToolResult Run(string fileName, IEnumerable<string> arguments, string? standardInput, TimeSpan? timeout = null)
+    public static ToolResult Run(string fileName, IEnumerable<string> arguments, string? standardInput, TimeSpan? timeout = null) =>
+        Run(fileName, arguments, standardInput is null ? null : Encoding.UTF8.GetBytes(standardInput), timeout);
+
+    /// <summary>Runs the tool with exactly <paramref name="standardInput"/> (no re-encoding, no byte-order mark) on its standard input.</summary>
+    public static ToolResult Run(string fileName, IEnumerable<string> arguments, byte[]? standardInput, TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
             UseShellExecute = false,
         };
         foreach (var argument in arguments)
@@ -40,7 +47,8 @@ public static class ExternalTool
             var stderr = process.StandardError.ReadToEndAsync();
             if (standardInput is not null)
             {
-                process.StandardInput.Write(standardInput);
+                process.StandardInput.BaseStream.Write(standardInput);
+                process.StandardInput.BaseStream.Flush();
             }
 
             process.StandardInput.Close();
