@@ -13,7 +13,7 @@ public sealed partial class DockerSpec
     {
         ExternalTool.Require("/usr/bin/docker-compose", "docker-compose");
 
-        var result = ExternalTool.Run("/usr/bin/docker-compose", ["-f", Path.Combine(Root, "docker", "docker-compose.yml"), "config", "-q"], standardInput: null);
+        var result = ExternalTool.Run("/usr/bin/docker-compose", ["-f", Path.Combine(Root, "docker", "docker-compose.yml"), "config", "-q"], standardInput: (string?)null);
 
         Assert.True(result.ExitCode == 0, result.ToString());
     }

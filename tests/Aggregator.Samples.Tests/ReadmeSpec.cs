@@ -62,7 +62,7 @@ public sealed partial class ReadmeSpec
     }
 
     private static ToolResult Script(string command, string run) =>
-        ExternalTool.Run("/usr/bin/env", ["AGGREGATOR_RUN=" + run, "bash", Path.Combine(Root, "cluster-config", "cluster.sh"), command], standardInput: null, TimeSpan.FromSeconds(120));
+        ExternalTool.Run("/usr/bin/env", ["AGGREGATOR_RUN=" + run, "bash", Path.Combine(Root, "cluster-config", "cluster.sh"), command], standardInput: (string?)null, TimeSpan.FromSeconds(120));
 
     private static async Task<double> QueryUntilAsync(int port, string query, TimeSpan within)
     {

@@ -18,7 +18,7 @@ public static class SampleProcess
 
     /// <summary>Runs a sample to its end.</summary>
     public static ToolResult Run(string sample, params string[] arguments) =>
-        ExternalTool.Run("dotnet", [Dll(sample), .. arguments], standardInput: null, TimeSpan.FromSeconds(60));
+        ExternalTool.Run("dotnet", [Dll(sample), .. arguments], standardInput: (string?)null, TimeSpan.FromSeconds(60));
 
     public static async Task<string> ScrapeAsync(Uri url, string? accept = null)
     {
