@@ -106,7 +106,7 @@ public sealed class MetricsEndpoint
 
         if (head)
         {
-            response.ContentLength = spill.Length64;
+            response.ContentLength = spill.Length;
             return;
         }
 

@@ -13,6 +13,7 @@ internal sealed class SpillStream : Stream
     private readonly byte[] _buffer;
     private int _buffered;
     private Stream? _body;
+    private long _length;
 
     public SpillStream(Func<Stream> openBody, int limit)
     {
@@ -20,35 +21,29 @@ internal sealed class SpillStream : Stream
         _buffer = ArrayPool<byte>.Shared.Rent(limit);
     }
 
-    public long Length64 { get; private set; }
-
-    public bool Spilled => _body is not null;
-
     public override bool CanRead => false;
 
     public override bool CanSeek => false;
 
     public override bool CanWrite => true;
 
-    public override long Length => Length64;
+    /// <summary>Bytes written so far, buffered or sent.</summary>
+    public override long Length => _length;
 
     public override long Position
     {
-        get => Length64;
+        get => _length;
         set => throw new NotSupportedException();
     }
 
-    /// <summary>Sends what is still buffered; returns the buffered length when the whole body fit, null when it spilled.</summary>
-    public async ValueTask<long?> CompleteAsync(Action<long> setContentLength, CancellationToken cancellationToken)
+    /// <summary>When the whole body fit in the buffer: sets its exact length, then sends it. A spilled body is already out.</summary>
+    public async ValueTask CompleteAsync(Action<long> setContentLength, CancellationToken cancellationToken)
     {
         if (_body is null)
         {
             setContentLength(_buffered);
             await _openBody().WriteAsync(_buffer.AsMemory(0, _buffered), cancellationToken).ConfigureAwait(false);
-            return _buffered;
         }
-
-        return null;
     }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
@@ -61,7 +56,7 @@ internal sealed class SpillStream : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        Length64 += buffer.Length;
+        _length += buffer.Length;
         if (_body is null && _buffered + buffer.Length <= _buffer.Length)
         {
             buffer.Span.CopyTo(_buffer.AsSpan(_buffered));

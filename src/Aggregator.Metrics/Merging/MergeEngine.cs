@@ -115,13 +115,6 @@ public sealed class MergeEngine
             : last!;
     }
 
-    /// <summary>Forgets a source entirely (its last values and its retained past), e.g. when it is deselected for good.</summary>
-    public void Forget(string source)
-    {
-        _lastMonotonic.Remove(source);
-        _retained.Remove(source);
-    }
-
     /// <summary>The families of <paramref name="snapshot"/> that never decrease: counters, histograms, summaries.</summary>
     public static MetricsSnapshot MonotonicPart(MetricsSnapshot snapshot)
     {
