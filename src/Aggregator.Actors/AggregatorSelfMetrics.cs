@@ -1,4 +1,5 @@
 using Aggregator.Metrics;
+using Aggregator.Metrics.Merging;
 
 namespace Aggregator.Actors;
 
@@ -19,14 +20,30 @@ public static class AggregatorSelfMetrics
         "How long the last collection took, from the first ask to the merged result.",
         ["level"]);
 
+    /// <summary><c>aggregator_selection_cache_entries{level}</c>: selections holding state at that level, at most the configured bound.</summary>
+    public static readonly MetricDefinition SelectionCacheEntries = new(
+        MetricType.Gauge,
+        "aggregator_selection_cache_entries",
+        "Selections (worker or node filters of past requests) whose state the collector keeps; bounded by its selection-cache-size.",
+        ["level"]);
+
+    /// <summary><c>aggregator_retired_groups{level}</c>: the folded totals of retired sources the collector keeps.</summary>
+    public static readonly MetricDefinition RetiredGroups = new(
+        MetricType.Gauge,
+        "aggregator_retired_groups",
+        "Groups of retired sources (stopped workers by parent path, departed nodes) whose counters are folded into one total each.",
+        ["level"]);
+
     /// <summary>Builds the snapshot of one collection's self metrics.</summary>
     /// <param name="level">"worker" for a node's collection of workers, "node" for a cluster's collection of nodes.</param>
     /// <param name="durationLevel">The level label of the duration: "node" or "cluster".</param>
     /// <param name="answered">The full names of the sources that answered.</param>
     /// <param name="missing">The full names of the sources that did not.</param>
     /// <param name="durationSeconds">How long the collection took.</param>
-    public static MetricsSnapshot Snapshot(string level, string durationLevel, IEnumerable<string> answered, IEnumerable<string> missing, double durationSeconds)
+    /// <param name="engine">The collector's merge engine, whose state sizes are reported under <paramref name="durationLevel"/>.</param>
+    public static MetricsSnapshot Snapshot(string level, string durationLevel, IEnumerable<string> answered, IEnumerable<string> missing, double durationSeconds, MergeEngine engine)
     {
+        ArgumentNullException.ThrowIfNull(engine);
         var up = answered.Select(s => SeriesSnapshot.ForValue([level, s], 1))
             .Concat(missing.Select(s => SeriesSnapshot.ForValue([level, s], 0)))
             .ToArray();
@@ -34,6 +51,8 @@ public static class AggregatorSelfMetrics
         [
             new MetricFamilySnapshot(SourceUp, up),
             new MetricFamilySnapshot(CollectionDuration, [SeriesSnapshot.ForValue([durationLevel], durationSeconds)]),
+            new MetricFamilySnapshot(RetiredGroups, [SeriesSnapshot.ForValue([durationLevel], engine.RetiredGroups.Count)]),
+            new MetricFamilySnapshot(SelectionCacheEntries, [SeriesSnapshot.ForValue([durationLevel], engine.CachedSelections)]),
         ]);
     }
 }

@@ -16,6 +16,18 @@ public sealed record AggregatorSettings
     /// <summary>The workers a collection asks when a request names none (default: every worker).</summary>
     public WorkerSelection Workers { get; init; } = WorkerSelection.All;
 
+    /// <summary>
+    /// How many distinct worker selections keep merge state at once (default 64); the least recently used is evicted,
+    /// and its next request starts its view of retired workers afresh.
+    /// </summary>
+    public int SelectionCacheSize { get; init; } = 64;
+
+    /// <summary>
+    /// How many parent paths keep their own folded total of stopped workers (default 1000); the workers of further
+    /// parents fold into one total for any path, which only selections of every worker see.
+    /// </summary>
+    public int MaxRetiredGroups { get; init; } = 1000;
+
     /// <summary>Which built-in collectors run (all by default).</summary>
     public BuiltInCollectors Collectors { get; init; } = new();
 
@@ -48,6 +60,8 @@ public sealed record AggregatorSettings
         return new AggregatorSettings
         {
             CollectionTimeout = timeout,
+            SelectionCacheSize = Positive(config, "selection-cache-size"),
+            MaxRetiredGroups = Positive(config, "max-retired-groups"),
             Workers = new WorkerSelection(config.GetStringList("workers")),
             Collectors = new BuiltInCollectors
             {
@@ -66,6 +80,12 @@ public sealed record AggregatorSettings
                 NameMissingPolicy = ParseEnum<NameMissingPolicy>(config, "name-missing-policy"),
             },
         };
+    }
+
+    private static int Positive(Config config, string key)
+    {
+        var value = config.GetInt(key);
+        return value > 0 ? value : throw new ConfigurationException($"aggregator.{key} must be positive, not {value}.");
     }
 
     private static T ParseEnum<T>(Config config, string key)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Aggregator.Metrics.Merging;
 
 namespace Aggregator.Actors;
 
@@ -7,7 +8,13 @@ namespace Aggregator.Actors;
 /// starts with <c>/</c>. <c>*</c> matches any run of characters (slashes included), <c>?</c> one character. No patterns
 /// selects every worker.
 /// </summary>
-public sealed class WorkerSelection : IEquatable<WorkerSelection>
+/// <remarks>
+/// Retired workers fold into one total per parent path (see README, "Merging"). A selection sees such a total only when
+/// it selects every child of that parent: it selects every worker, or one of its patterns is <c>*</c>, or a path
+/// pattern made of a literal prefix and trailing <c>*</c>s whose prefix starts the parent's path plus <c>/</c>
+/// (<c>/user/orders/*</c> covers the children of <c>/user/orders</c>; <c>/user/orders/o-*</c> does not).
+/// </remarks>
+public sealed class WorkerSelection : IEquatable<WorkerSelection>, IMergeSelection
 {
     private readonly string[] _patterns;
     private readonly Regex[] _regexes;
@@ -45,6 +52,43 @@ public sealed class WorkerSelection : IEquatable<WorkerSelection>
         for (var i = 0; i < _patterns.Length; i++)
         {
             if (_regexes[i].IsMatch(_patterns[i][0] == '/' ? path : name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <inheritdoc />
+    bool IMergeSelection.Matches(string source) => Matches(source);
+
+    /// <summary>A node's workers answer every selection alike: a snapshot of their own registry.</summary>
+    public bool AnswersAsUnfiltered => true;
+
+    /// <summary>
+    /// Whether every child of the parent path <paramref name="group"/> is selected (the empty group stands for any path),
+    /// judged from the patterns' form; false when in doubt.
+    /// </summary>
+    public bool Covers(string group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        if (_patterns.Length == 0)
+        {
+            return true;
+        }
+
+        var children = group + "/";
+        foreach (var pattern in _patterns)
+        {
+            var wildcard = pattern.AsSpan().IndexOfAny('*', '?');
+            if (wildcard < 0 || pattern.AsSpan(wildcard).ContainsAnyExcept('*'))
+            {
+                continue;
+            }
+
+            // A name pattern of stars alone matches every name; a path pattern covers when its literal prefix does.
+            if (wildcard == 0 || (pattern[0] == '/' && children.StartsWith(pattern[..wildcard], StringComparison.Ordinal)))
             {
                 return true;
             }

@@ -1,9 +1,13 @@
+using Akka;
 using Akka.Actor;
 using Aggregator.Actors;
 using Aggregator.Actors.Protocol;
 using Aggregator.Cluster.Collection;
 using Aggregator.Cluster.Protocol;
 using Aggregator.Cluster.Serialization;
+using Aggregator.Metrics.Merging;
+using Akka.DistributedData;
+using Akka.Event;
 
 namespace Aggregator.Cluster;
 
@@ -20,6 +24,9 @@ public sealed class AggregatorClusterExtension : IExtension
     // Extra time the asker waits beyond the collection timeout, so that the partial result arrives before it gives up.
     private static readonly TimeSpan ReplyMargin = TimeSpan.FromSeconds(1);
 
+    // The final totals must reach every member before this one leaves; the cluster-leave phase allows 10 s by default.
+    private static readonly TimeSpan FinalWriteTimeout = TimeSpan.FromSeconds(3);
+
     /// <summary>Creates the extension; use <see cref="Get(ActorSystem)"/> instead.</summary>
     public AggregatorClusterExtension(ExtendedActorSystem system)
     {
@@ -32,6 +39,8 @@ public sealed class AggregatorClusterExtension : IExtension
         {
             ClusterStateCollector.Register(Node.Shared, Akka.Cluster.Cluster.Get(system));
         }
+
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseClusterLeave, "aggregator-final-totals", () => WriteFinalTotalsAsync(system));
     }
 
     /// <summary>This node's Aggregator.</summary>
@@ -59,6 +68,37 @@ public sealed class AggregatorClusterExtension : IExtension
             new ClusterCollectorProtocol.Collect(nodes ?? Settings.Nodes, workers ?? Node.Settings.Workers, wait),
             wait + ReplyMargin,
             cancellationToken);
+    }
+
+    /// <summary>
+    /// On the way out, this member's own final counters go to every member (WriteAll) before it leaves, so that a member
+    /// that joins or restarts next reads them with its first majority read, and no total drops after a rolling restart.
+    /// </summary>
+    private async Task<Done> WriteFinalTotalsAsync(ExtendedActorSystem system)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        if (cluster.SelfMember.Status != Akka.Cluster.MemberStatus.Up)
+        {
+            return Done.Instance;
+        }
+
+        try
+        {
+            var reply = await Node.NodeCollector.Ask<NodeCollectorProtocol.CollectReply>(
+                new NodeCollectorProtocol.Collect(WorkerSelection.All, Node.Settings.CollectionTimeout),
+                Node.Settings.CollectionTimeout + ReplyMargin).ConfigureAwait(false);
+            var self = DepartedLedger.Incarnation(cluster.SelfUniqueAddress);
+            var entry = DepartedLedger.EncodeDeparted(cluster.SelfAddress, cluster.SelfRoles, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), MergeEngine.MonotonicPart(reply.Snapshot));
+            await DistributedData.Get(system).Replicator.Ask<IUpdateResponse>(
+                Dsl.Update(DepartedLedger.Key, LWWDictionary<string, byte[]>.Empty, new WriteAll(FinalWriteTimeout), d => d.SetItem(cluster, DepartedLedger.EntryKey(self, self), entry)),
+                FinalWriteTimeout + ReplyMargin).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is AskTimeoutException or TimeoutException)
+        {
+            system.Log.Warning("Aggregator could not replicate this member's final totals before leaving: {0}", error.Message);
+        }
+
+        return Done.Instance;
     }
 
     /// <summary>

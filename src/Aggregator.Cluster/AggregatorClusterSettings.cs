@@ -9,6 +9,15 @@ public sealed record AggregatorClusterSettings
     /// <summary>How long a cluster-wide collection waits for nodes (default 4 s).</summary>
     public TimeSpan CollectionTimeout { get; init; } = TimeSpan.FromSeconds(4);
 
+    /// <summary>How many distinct node and worker selections keep merge state at once (default 64, least recently used evicted).</summary>
+    public int SelectionCacheSize { get; init; } = 64;
+
+    /// <summary>
+    /// How long a departed member's totals stay replicated on their own (default 1 h) before the oldest member folds
+    /// them into one total per role set, so that the replicated state stays bounded however many members come and go.
+    /// </summary>
+    public TimeSpan DepartedRetention { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>The nodes a collection asks when a request names none (default: every node).</summary>
     public NodeSelection Nodes { get; init; } = NodeSelection.All;
 
@@ -30,9 +39,23 @@ public sealed record AggregatorClusterSettings
             throw new ConfigurationException($"aggregator.cluster.collection-timeout must be positive, not {timeout}.");
         }
 
+        var cacheSize = config.GetInt("selection-cache-size");
+        if (cacheSize <= 0)
+        {
+            throw new ConfigurationException($"aggregator.cluster.selection-cache-size must be positive, not {cacheSize}.");
+        }
+
+        var retention = config.GetTimeSpan("departed-retention");
+        if (retention <= TimeSpan.Zero)
+        {
+            throw new ConfigurationException($"aggregator.cluster.departed-retention must be positive, not {retention}.");
+        }
+
         return new AggregatorClusterSettings
         {
             CollectionTimeout = timeout,
+            SelectionCacheSize = cacheSize,
+            DepartedRetention = retention,
             Nodes = new NodeSelection(config.GetStringList("roles"), config.GetStringList("nodes")),
         };
     }

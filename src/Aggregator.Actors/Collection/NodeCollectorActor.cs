@@ -8,13 +8,17 @@ namespace Aggregator.Actors.Collection;
 
 /// <summary>
 /// Knows the node's workers (they register; it watches them), asks the selected ones for snapshots under the
-/// collection timeout, and merges what arrived with the shared registry, the custom collectors and the retained past
-/// of retired workers. Concurrent requests for the same selection join the collection in flight.
+/// collection timeout, and merges what arrived with the shared registry, the custom collectors and the folded totals of
+/// retired workers (one per parent path, see <see cref="MergeEngine"/>). Concurrent requests for the same selection
+/// join the collection in flight.
 /// </summary>
 internal sealed class NodeCollectorActor : FanOutCollector
 {
     private const string WorkerLevel = "worker";
     private const string NodeLevel = "node";
+
+    // The group of the workers whose parents come after the configured bound: only every-worker selections cover it.
+    private const string AnyPathGroup = "";
 
     private readonly AggregatorExtension _extension;
     private readonly MergeEngine _engine;
@@ -24,7 +28,7 @@ internal sealed class NodeCollectorActor : FanOutCollector
     {
         _extension = extension;
         var log = Context.GetLogger();
-        _engine = new MergeEngine(WorkerLevel, conflict => log.Warning("{0}", conflict));
+        _engine = new MergeEngine(WorkerLevel, conflict => log.Warning("{0}", conflict), extension.Settings.SelectionCacheSize);
 
         Receive<NodeCollectorProtocol.RegisterWorker>(r => Register(r.Worker));
         Receive<NodeCollectorProtocol.WorkerRetired>(OnRetired);
@@ -46,11 +50,11 @@ internal sealed class NodeCollectorActor : FanOutCollector
             .Select(a => new MergeSource(a.Target.MergeName, a.Snapshot, WorkerLevel))
             .Append(new MergeSource("shared", _extension.Shared.Collect(), WorkerLevel))
             .ToArray();
-        var merged = _engine.Merge(sources, completed.Missing.Select(m => m.MergeName), selection.Matches);
+        var merged = _engine.Merge(sources, completed.Missing.Select(m => m.MergeName), selection.IsAll ? null : selection);
 
         var answered = completed.Answered.Select(a => a.Target.ReportName).ToArray();
         var missing = completed.Missing.Select(m => m.ReportName).ToArray();
-        var self = AggregatorSelfMetrics.Snapshot(WorkerLevel, NodeLevel, answered, missing, completed.Elapsed.TotalSeconds);
+        var self = AggregatorSelfMetrics.Snapshot(WorkerLevel, NodeLevel, answered, missing, completed.Elapsed.TotalSeconds, _engine);
         return new NodeCollectorProtocol.CollectReply(SnapshotMerger.Combine(merged.Snapshot, self), answered, missing);
     }
 
@@ -75,19 +79,37 @@ internal sealed class NodeCollectorActor : FanOutCollector
 
     private void OnRetired(NodeCollectorProtocol.WorkerRetired retired)
     {
-        _engine.Retire(retired.Worker.Path.ToStringWithoutAddress(), retired.FinalSnapshot);
-        if (!retired.Restarting && _workers.Remove(retired.Worker))
+        var path = retired.Worker.Path.ToStringWithoutAddress();
+        if (retired.Restarting)
         {
-            Context.Unwatch(retired.Worker);
+            _engine.Restarted(path, retired.FinalSnapshot);
+        }
+        else
+        {
+            _engine.Retire(path, Group(path), retired.FinalSnapshot);
+            if (_workers.Remove(retired.Worker))
+            {
+                Context.Unwatch(retired.Worker);
+            }
         }
     }
 
     private void OnTerminated(IActorRef worker)
     {
         // A worker that stopped without saying so (it was killed): keep what it last answered.
-        if (_workers.Remove(worker, out var source))
+        if (_workers.Remove(worker, out var path))
         {
-            _engine.Retire(source);
+            _engine.Retire(path, Group(path));
         }
+    }
+
+    // Stopped workers fold per parent: per-request actors and passivated entities share a handful of parents, so the
+    // totals stay as many as the parents, whatever the number of actors that ever lived.
+    private string Group(string path)
+    {
+        var parent = path[..Math.Max(0, path.LastIndexOf('/'))];
+        return _engine.RetiredGroups.Count < _extension.Settings.MaxRetiredGroups || _engine.GroupTotals(parent) is not null
+            ? parent
+            : AnyPathGroup;
     }
 }

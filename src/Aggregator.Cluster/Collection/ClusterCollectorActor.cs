@@ -1,4 +1,6 @@
 using Akka.Actor;
+using Akka.Cluster;
+using Akka.DistributedData;
 using Akka.Event;
 using Aggregator.Actors;
 using Aggregator.Actors.Collection;
@@ -13,10 +15,12 @@ namespace Aggregator.Cluster.Collection;
 /// <summary>
 /// Follows the cluster's membership and, per collection, asks the node collector of every selected member (on that
 /// member) under the cluster timeout. Members that are unreachable, leaving or exiting are not asked and count as
-/// missing, contributing their last counters; removed members are retired, so cluster-wide counters never go down
-/// while this node lives.
+/// missing, contributing their last counters. A removed member's last counters fold into the total of its incarnation,
+/// which every member replicates (<see cref="DepartedLedger"/>), so every member answers with the same cluster-wide
+/// totals, including members that joined later or restarted. Until this node has read the replicated totals it answers
+/// nothing (<see cref="ClusterStateNotReadyException"/>).
 /// </summary>
-internal sealed class ClusterCollectorActor : FanOutCollector
+internal sealed class ClusterCollectorActor : FanOutCollector, IWithTimers
 {
     private const string NodeLevel = "node";
     private const string ClusterLevel = "cluster";
@@ -24,42 +28,65 @@ internal sealed class ClusterCollectorActor : FanOutCollector
     // The share of the cluster timeout each node gets for its own workers, so that its partial answer arrives in time.
     private const double NodeTimeoutShare = 0.8;
 
+    // How long the first read of the replicated totals waits for a majority before it is tried again.
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(3);
+
     private readonly AggregatorClusterSettings _settings;
     private readonly Akka.Cluster.Cluster _cluster;
     private readonly IActorRef _localNodeCollector;
+    private readonly IActorRef _replicator;
     private readonly ILoggingAdapter _log;
-
-    // One engine per worker selection: a node's answer (and so its last counters, retained when it goes) depends on
-    // which of its workers were asked, so the past of one selection must never stand in for another's.
-    private readonly Dictionary<string, MergeEngine> _engines = new(StringComparer.Ordinal);
-    private readonly Dictionary<Address, Akka.Cluster.Member> _members = [];
+    private readonly MergeEngine _engine;
+    private readonly string _self;
+    private readonly Dictionary<Address, Member> _members = [];
     private readonly HashSet<Address> _unreachable = [];
 
-    // Removed members by address, so that a selection by role still knows the roles of the nodes whose past it retains.
-    private readonly Dictionary<string, Akka.Cluster.Member> _removed = new(StringComparer.Ordinal);
+    // What a selection needs to know of live members (by address) and departed groups (by incarnation or role set).
+    private readonly Dictionary<string, MemberInfo> _directory = new(StringComparer.Ordinal);
+    private bool _ready;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public ClusterCollectorActor(AggregatorClusterSettings settings, IActorRef localNodeCollector)
     {
         _settings = settings;
         _localNodeCollector = localNodeCollector;
         _cluster = Akka.Cluster.Cluster.Get(Context.System);
+        _replicator = DistributedData.Get(Context.System).Replicator;
+        _self = DepartedLedger.Incarnation(_cluster.SelfUniqueAddress);
         _log = Context.GetLogger();
+        var log = _log;
+        _engine = new MergeEngine(NodeLevel, conflict => log.Warning("{0}", conflict), settings.SelectionCacheSize);
 
-        Receive<MemberRemoved>(m =>
+        Receive<MemberRemoved>(m => OnRemoved(m.Member));
+        Receive<IMemberEvent>(m =>
         {
-            _members.Remove(m.Member.Address);
-            _unreachable.Remove(m.Member.Address);
-            _removed[m.Member.Address.ToString()] = m.Member;
-            foreach (var engine in _engines.Values)
-            {
-                engine.Retire(m.Member.Address.ToString());
-            }
+            _members[m.Member.Address] = m.Member;
+            _directory[m.Member.Address.ToString()] = new MemberInfo(m.Member.Address, m.Member.Roles);
         });
-        Receive<IMemberEvent>(m => _members[m.Member.Address] = m.Member);
         Receive<UnreachableMember>(m => _unreachable.Add(m.Member.Address));
         Receive<ReachableMember>(m => _unreachable.Remove(m.Member.Address));
+        Receive<ReadDeparted>(_ => _replicator.Tell(Dsl.Get(DepartedLedger.Key, new ReadMajority(ReadTimeout))));
+        Receive<GetSuccess>(g => Apply(g.Get(DepartedLedger.Key), initialRead: true));
+        Receive<NotFound>(_ => Apply(LWWDictionary<string, byte[]>.Empty, initialRead: true));
+        Receive<GetFailure>(_ =>
+        {
+            _log.Warning("Could not read the departed members' totals from a majority within {0}; trying again.", ReadTimeout);
+            Timers.StartSingleTimer(ReadDeparted.Instance, ReadDeparted.Instance, TimeSpan.FromSeconds(1));
+        });
+        Receive<Changed>(c => Apply(c.Get(DepartedLedger.Key), initialRead: false));
+        Receive<UpdateSuccess>(_ => { });
+        Receive<IUpdateFailure>(f => _log.Warning("Replicating departed members' totals failed: {0}", f));
+        Receive<FoldTick>(_ => FoldIfOldest());
         Receive<ClusterCollectorProtocol.Collect>(c =>
         {
+            if (!_ready)
+            {
+                Sender.Tell(new Status.Failure(new ClusterStateNotReadyException(
+                    $"{_cluster.SelfAddress} has not yet read the departed members' totals from the cluster; its answer would be too low.")));
+                return;
+            }
+
             var timeout = c.Timeout ?? _settings.CollectionTimeout;
             StartOrJoin(c.Nodes.Key + "|" + c.Workers.Key, Sender, () => Targets(c, timeout), timeout, c);
         });
@@ -68,31 +95,103 @@ internal sealed class ClusterCollectorActor : FanOutCollector
     public static Props Props(AggregatorClusterSettings settings, IActorRef localNodeCollector) =>
         Akka.Actor.Props.Create(() => new ClusterCollectorActor(settings, localNodeCollector)).WithDispatcher(AggregatorExtension.DispatcherId);
 
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
         _cluster.Subscribe(Self, SubscriptionInitialStateMode.InitialStateAsEvents, typeof(IMemberEvent), typeof(IReachabilityEvent));
+        _replicator.Tell(Dsl.Subscribe(DepartedLedger.Key, Self));
 
-    protected override void PostStop() => _cluster.Unsubscribe(Self);
+        // Read once this member is Up: by then the replicator knows the other members, so a majority means theirs.
+        var self = Self;
+        _cluster.RegisterOnMemberUp(() => self.Tell(ReadDeparted.Instance));
+        var interval = _settings.DepartedRetention < TimeSpan.FromMinutes(4) ? _settings.DepartedRetention / 4 : TimeSpan.FromMinutes(1);
+        Timers.StartPeriodicTimer(FoldTick.Instance, FoldTick.Instance, interval);
+    }
+
+    protected override void PostStop()
+    {
+        _cluster.Unsubscribe(Self);
+        _replicator.Tell(Dsl.Unsubscribe(DepartedLedger.Key, Self));
+    }
 
     protected override object Complete(CompletedCollection completed)
     {
         var request = (ClusterCollectorProtocol.Collect)completed.Request;
-        var nodes = request.Nodes;
-        if (!_engines.TryGetValue(request.Workers.Key, out var engine))
-        {
-            var log = _log;
-            _engines[request.Workers.Key] = engine = new MergeEngine(NodeLevel, conflict => log.Warning("{0}", conflict));
-        }
-
+        var selection = request.Nodes.Equals(NodeSelection.All) && request.Workers.IsAll
+            ? null
+            : new ClusterSelection(request.Nodes, request.Workers, _directory.GetValueOrDefault);
         var sources = completed.Answered.Select(a => new MergeSource(a.Target.MergeName, a.Snapshot, NodeLevel)).ToArray();
-        var merged = engine.Merge(
-            sources,
-            completed.Missing.Select(m => m.MergeName),
-            name => _removed.TryGetValue(name, out var removed) ? nodes.Matches(removed.Address, removed.Roles) : nodes.MatchesAddress(name));
+        var merged = _engine.Merge(sources, completed.Missing.Select(m => m.MergeName), selection);
 
         var answered = completed.Answered.Select(a => a.Target.ReportName).ToArray();
         var missing = completed.Missing.Select(m => m.ReportName).ToArray();
-        var self = AggregatorSelfMetrics.Snapshot(NodeLevel, ClusterLevel, answered, missing, completed.Elapsed.TotalSeconds);
+        var self = AggregatorSelfMetrics.Snapshot(NodeLevel, ClusterLevel, answered, missing, completed.Elapsed.TotalSeconds, _engine);
         return new ClusterCollectorProtocol.CollectReply(SnapshotMerger.Combine(merged.Snapshot, self), answered, missing);
+    }
+
+    private void OnRemoved(Member member)
+    {
+        _members.Remove(member.Address);
+        _unreachable.Remove(member.Address);
+        var name = member.Address.ToString();
+        var incarnation = DepartedLedger.Incarnation(member.UniqueAddress);
+        _directory.Remove(name);
+        _directory[incarnation] = new MemberInfo(member.Address, member.Roles);
+
+        // What this node last saw of the member goes to every member, so that the totals are the same wherever asked.
+        if (_engine.LastAnswer(name) is { } last)
+        {
+            var entry = DepartedLedger.EncodeDeparted(member.Address, member.Roles, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), last);
+            var key = DepartedLedger.EntryKey(incarnation, _self);
+            _replicator.Tell(Dsl.Update(DepartedLedger.Key, LWWDictionary<string, byte[]>.Empty, WriteLocal.Instance, d => d.SetItem(_cluster, key, entry)));
+        }
+
+        _engine.Retire(name, incarnation);
+    }
+
+    private void Apply(LWWDictionary<string, byte[]> data, bool initialRead)
+    {
+        var ledger = DepartedLedger.Read(data);
+        foreach (var (key, fold) in ledger.Folds)
+        {
+            _directory[key] = new MemberInfo(null, fold.Roles);
+            foreach (var (id, _) in fold.Folded)
+            {
+                _directory.Remove(id);
+            }
+
+            _engine.FoldedElsewhere(fold.Folded.Select(f => f.Id), key, fold.Totals);
+        }
+
+        foreach (var (incarnation, departed) in ledger.Members)
+        {
+            _directory[incarnation] = new MemberInfo(departed.Address, departed.Roles);
+            _engine.RaiseGroup(incarnation, departed.Totals);
+        }
+
+        if (initialRead && !_ready)
+        {
+            _ready = true;
+            _log.Info("Read the totals of {0} departed members and {1} folds; answering cluster collections.", ledger.Members.Count, ledger.Folds.Count);
+        }
+    }
+
+    // Only the oldest member folds, so that two members do not fold the same departures into the total twice.
+    private void FoldIfOldest()
+    {
+        var up = _members.Values.Where(m => m.Status == MemberStatus.Up).ToArray();
+        if (up.Length == 0 || up.Any(m => m.IsOlderThan(_cluster.SelfMember)) || !_cluster.SelfMember.Status.Equals(MemberStatus.Up))
+        {
+            return;
+        }
+
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var retention = (long)_settings.DepartedRetention.TotalMilliseconds;
+        var cluster = _cluster;
+        _replicator.Tell(Dsl.Update(
+            DepartedLedger.Key,
+            LWWDictionary<string, byte[]>.Empty,
+            new WriteMajority(ReadTimeout),
+            d => DepartedLedger.FoldDue(d, cluster, now, now - retention, now - retention)));
     }
 
     private List<FanOutTarget> Targets(ClusterCollectorProtocol.Collect collect, TimeSpan timeout)
@@ -105,7 +204,7 @@ internal sealed class ClusterCollectorActor : FanOutCollector
                 continue;
             }
 
-            var askable = member.Status == Akka.Cluster.MemberStatus.Up && !_unreachable.Contains(address);
+            var askable = member.Status == MemberStatus.Up && !_unreachable.Contains(address);
             var name = address.ToString();
             targets.Add(new FanOutTarget(name, name, askable ? AskNode(address, collect.Workers, timeout) : null));
         }
@@ -127,5 +226,18 @@ internal sealed class ClusterCollectorActor : FanOutCollector
                 : await selection.Ask<NodeCollectorProtocol.CollectReply>(request, askTimeout).ConfigureAwait(false);
             return reply.Snapshot;
         };
+    }
+
+    /// <summary>Concurrent collections join when both selections are equal.</summary>
+    private readonly record struct CollectionKey(NodeSelection Nodes, WorkerSelection Workers);
+
+    private sealed class ReadDeparted
+    {
+        public static readonly ReadDeparted Instance = new();
+    }
+
+    private sealed class FoldTick
+    {
+        public static readonly FoldTick Instance = new();
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
+using Aggregator.Cluster;
 using Aggregator.Metrics;
 using Aggregator.Metrics.Exposition;
 using Microsoft.AspNetCore.Http;
@@ -64,9 +65,13 @@ public sealed class MetricsEndpoint
         }
         catch (Exception error) when (error is TimeoutException or Akka.Actor.AskTimeoutException or TaskCanceledException && !context.RequestAborted.IsCancellationRequested)
         {
-            response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            response.ContentType = "text/plain; charset=utf-8";
-            await response.WriteAsync($"Collection did not finish: {error.Message}\n", context.RequestAborted).ConfigureAwait(false);
+            await UnavailableAsync(response, $"Collection did not finish: {error.Message}", context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+        catch (ClusterStateNotReadyException error)
+        {
+            // A failed scrape records no sample; a scrape answered without the departed members' totals would record a reset.
+            await UnavailableAsync(response, error.Message, context.RequestAborted).ConfigureAwait(false);
             return;
         }
 
@@ -130,4 +135,11 @@ public sealed class MetricsEndpoint
 
     private static string[] Values(Microsoft.Extensions.Primitives.StringValues values) =>
         [.. values.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!)];
+
+    private static async Task UnavailableAsync(HttpResponse response, string message, CancellationToken cancellationToken)
+    {
+        response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        response.ContentType = "text/plain; charset=utf-8";
+        await response.WriteAsync(message + "\n", cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -1,16 +1,23 @@
 namespace Aggregator.Metrics.Merging;
 
 /// <summary>
-/// The stateful side of merging, for a collector that merges its sources again and again:
+/// The stateful side of merging, for a collector that merges its sources again and again. Its state is a function of
+/// the series, not of history:
 /// <list type="bullet">
-/// <item>a source that does not answer a collection still contributes its last counters, histograms and summaries
-/// (its gauges are left out), so a slow source never makes a merged counter dip;</item>
-/// <item>a retired source (a worker stopped or restarted, a node gone) keeps its last counters, histograms and
-/// summaries in every later merge, added to whatever a new incarnation under the same name reports, so a merged
-/// counter never decreases while the engine lives; its gauges disappear;</item>
-/// <item>conflicts are counted in <c>aggregator_merge_conflicts_total{family,reason}</c> and reported once per
-/// family and reason.</item>
+/// <item>the last counters, histograms and summaries of each live source, so that a source that does not answer a
+/// collection still contributes them (its gauges are left out) and a slow source never makes a merged counter dip;</item>
+/// <item>the past of each live source that restarted, added to what its new incarnation reports;</item>
+/// <item>one folded total per <em>retired group</em>: a source that retires for good (a stopped worker, a departed node)
+/// adds its last counters, histograms and summaries into its group's total and is forgotten, so memory and merge time
+/// depend on the number of groups and series, never on how many sources ever lived; its gauges disappear;</item>
+/// <item>per selection, in a bounded least-recently-used cache: what the selection needs beyond that (the retired
+/// sources it matched one by one, whose group it does not cover whole; the sources' answers to it when they differ from
+/// the unfiltered ones);</item>
+/// <item>conflict counts in <c>aggregator_merge_conflicts_total{family,reason}</c>, each reported once.</item>
 /// </list>
+/// An unfiltered merge (no selection) sees everything and is exact. A selection sees the live and restarted sources it
+/// matches, the groups it covers whole, and the retirements it matched since it entered the cache: it is monotonic
+/// between its own merges while it stays cached, and never sees data from outside it.
 /// Not thread-safe: one collector (actor) owns it.
 /// </summary>
 public sealed class MergeEngine
@@ -18,7 +25,12 @@ public sealed class MergeEngine
     /// <summary>The sample name of the counter that counts conflicts (its family name is <c>aggregator_merge_conflicts</c>).</summary>
     public const string ConflictsCounterName = "aggregator_merge_conflicts_total";
 
-    private const string RetiredSuffix = " (retired)";
+    /// <summary>How many selections keep state when the caller does not say (each holds at most its series' totals).</summary>
+    public const int DefaultSelectionCacheSize = 64;
+
+    private const string PastSuffix = " (past)";
+    private const string GroupPrefix = "retired ";
+    private const string SelectionRetiredName = "retired (selection)";
 
     private static readonly MetricDefinition ConflictsDefinition = new(
         MetricType.Counter,
@@ -28,59 +40,86 @@ public sealed class MergeEngine
 
     private readonly string _sourceLabel;
     private readonly Action<MergeConflict>? _onFirstConflict;
-    private readonly Dictionary<string, MetricsSnapshot> _lastMonotonic = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, MetricsSnapshot> _retained = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MetricsSnapshot> _last = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MetricsSnapshot> _past = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, MetricsSnapshot> _groups = new(StringComparer.Ordinal);
+    private readonly SelectionCache _selections;
     private readonly Dictionary<(string Family, string Reason), long> _conflictCounts = [];
 
     /// <summary>Creates an engine.</summary>
     /// <param name="sourceLabel">The label an <c>all</c> gauge's series get: <c>worker</c> at a node, <c>node</c> in a cluster.</param>
     /// <param name="onFirstConflict">Called the first time each (family, reason) conflict is met, to log it.</param>
-    public MergeEngine(string sourceLabel = "worker", Action<MergeConflict>? onFirstConflict = null)
+    /// <param name="selectionCacheSize">How many selections keep state (at least 1).</param>
+    public MergeEngine(string sourceLabel = "worker", Action<MergeConflict>? onFirstConflict = null, int selectionCacheSize = DefaultSelectionCacheSize)
     {
         MetricNames.ValidateLabelName(ConflictsCounterName, sourceLabel);
+        ArgumentOutOfRangeException.ThrowIfLessThan(selectionCacheSize, 1);
         _sourceLabel = sourceLabel;
         _onFirstConflict = onFirstConflict;
+        _selections = new SelectionCache(selectionCacheSize);
     }
 
-    /// <summary>The names of the sources whose past is retained.</summary>
-    public IReadOnlyCollection<string> RetiredSources => _retained.Keys;
+    /// <summary>The retired groups whose folded totals the engine holds.</summary>
+    public IReadOnlyCollection<string> RetiredGroups => _groups.Keys;
+
+    /// <summary>The live sources that restarted and whose past the engine holds.</summary>
+    public IReadOnlyCollection<string> RestartedSources => _past.Keys;
+
+    /// <summary>How many selections hold state now (at most the configured cache size).</summary>
+    public int CachedSelections => _selections.Count;
+
+    /// <summary>How many sources the last merge merged: what it replied, silent sources, pasts, groups and selection state.</summary>
+    public int LastMergeSourceCount { get; private set; }
 
     /// <summary>
     /// Merges what <paramref name="replied"/> reported, the last counters, histograms and summaries of the
-    /// <paramref name="missing"/> sources (asked, but silent), and the retained past of the retired sources that
-    /// <paramref name="includeRetired"/> selects (all when null).
+    /// <paramref name="missing"/> sources (asked, but silent), the pasts of restarted sources and the retired groups
+    /// that <paramref name="selection"/> sees (everything when null).
     /// </summary>
-    public MergeResult Merge(
-        IReadOnlyCollection<MergeSource> replied,
-        IEnumerable<string>? missing = null,
-        Func<string, bool>? includeRetired = null)
+    public MergeResult Merge(IReadOnlyCollection<MergeSource> replied, IEnumerable<string>? missing = null, IMergeSelection? selection = null)
     {
         ArgumentNullException.ThrowIfNull(replied);
-        var sources = new List<MergeSource>(replied.Count + _retained.Count);
+        var state = selection is null ? null : _selections.Touch(selection);
+        var last = state is not null && !selection!.AnswersAsUnfiltered ? state.Last : _last;
+        var sources = new List<MergeSource>(replied.Count + _past.Count + _groups.Count + 1);
         var answered = new HashSet<string>(StringComparer.Ordinal);
         foreach (var source in replied)
         {
             sources.Add(source);
             answered.Add(source.Name);
-            _lastMonotonic[source.Name] = MonotonicPart(source.Snapshot);
+            last[source.Name] = MonotonicPart(source.Snapshot);
         }
 
         foreach (var name in missing ?? [])
         {
-            if (!answered.Contains(name) && _lastMonotonic.TryGetValue(name, out var last))
+            if (!answered.Contains(name) && last.TryGetValue(name, out var silent))
             {
-                sources.Add(new MergeSource(name, last, _sourceLabel));
+                sources.Add(Source(name, silent));
             }
         }
 
-        foreach (var (name, retained) in _retained)
+        foreach (var (name, past) in _past)
         {
-            if (includeRetired?.Invoke(name) ?? true)
+            if (selection?.Matches(name) ?? true)
             {
-                sources.Add(new MergeSource(name + RetiredSuffix, retained, _sourceLabel));
+                sources.Add(Source(name + PastSuffix, past));
             }
         }
 
+        foreach (var (group, totals) in _groups)
+        {
+            if (selection?.Covers(group) ?? true)
+            {
+                sources.Add(Source(GroupPrefix + group, totals));
+            }
+        }
+
+        if (state?.Retired is { } retired)
+        {
+            sources.Add(Source(SelectionRetiredName, retired));
+        }
+
+        LastMergeSourceCount = sources.Count;
         var result = SnapshotMerger.Merge(sources);
         if (result.Conflicts.Count == 0 && _conflictCounts.Count == 0)
         {
@@ -92,28 +131,89 @@ public sealed class MergeEngine
     }
 
     /// <summary>
-    /// Retires <paramref name="source"/>: its last counters, histograms and summaries join its retained past and stay in
-    /// every later merge; a new incarnation under the same name starts from zero on top of them.
+    /// <paramref name="source"/> restarted: its last counters, histograms and summaries join its past, which stays in every
+    /// later merge under its name; the new incarnation starts from zero on top of it.
     /// </summary>
     /// <param name="source">The source's name.</param>
     /// <param name="finalSnapshot">What the source reported last on its way out; null to keep what it last replied.</param>
-    public void Retire(string source, MetricsSnapshot? finalSnapshot = null)
+    public void Restarted(string source, MetricsSnapshot? finalSnapshot = null)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var found = _lastMonotonic.Remove(source, out var last);
-        if (finalSnapshot is not null)
+        if (TakeLast(source, finalSnapshot) is { } last)
         {
-            last = MonotonicPart(finalSnapshot);
-        }
-        else if (!found)
-        {
-            return;
+            _past[source] = Fold(_past.GetValueOrDefault(source), last);
         }
 
-        _retained[source] = _retained.TryGetValue(source, out var past)
-            ? SnapshotMerger.Merge([new MergeSource("past", past, _sourceLabel), new MergeSource("last", last!, _sourceLabel)]).Snapshot
-            : last!;
+        MoveSelectionAnswers(source, group: null);
     }
+
+    /// <summary>
+    /// <paramref name="source"/> retired for good: its past and last counters, histograms and summaries fold into the
+    /// total of <paramref name="group"/>, and the engine forgets the source. Cached selections that match the source but
+    /// do not cover the group keep its totals in their own state.
+    /// </summary>
+    /// <param name="source">The source's name.</param>
+    /// <param name="group">The retired group it folds into (a worker's parent path, a departed node).</param>
+    /// <param name="finalSnapshot">What the source reported last on its way out; null to keep what it last replied.</param>
+    public void Retire(string source, string group, MetricsSnapshot? finalSnapshot = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(group);
+        var last = TakeLast(source, finalSnapshot);
+        _past.Remove(source, out var past);
+        var total = past is null ? last : last is null ? past : Fold(past, last);
+        if (total is not null)
+        {
+            foreach (var entry in _selections.Entries)
+            {
+                if (entry.Selection.AnswersAsUnfiltered && entry.Selection.Matches(source) && !entry.Selection.Covers(group))
+                {
+                    entry.Retired = Fold(entry.Retired, total);
+                }
+            }
+
+            _groups[group] = Fold(_groups.GetValueOrDefault(group), total);
+        }
+
+        MoveSelectionAnswers(source, group);
+    }
+
+    /// <summary>
+    /// Raises <paramref name="group"/>'s folded totals to at least <paramref name="totals"/>, series by series (the larger
+    /// count wins): for totals learnt from elsewhere, such as a departed node's as replicated across a cluster.
+    /// </summary>
+    public void RaiseGroup(string group, MetricsSnapshot totals)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(totals);
+        var monotonic = MonotonicPart(totals);
+        _groups[group] = _groups.TryGetValue(group, out var known) ? MonotonicMax.Of(known, monotonic) : monotonic;
+    }
+
+    /// <summary>
+    /// <paramref name="groups"/> were folded into <paramref name="into"/> elsewhere, whose totals (theirs included) are
+    /// <paramref name="intoTotals"/>: they are dropped and <paramref name="into"/> raised, as for replicated state. Cached
+    /// selections that covered a dropped group but not <paramref name="into"/> keep its totals in their own state.
+    /// </summary>
+    public void FoldedElsewhere(IEnumerable<string> groups, string into, MetricsSnapshot intoTotals)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        foreach (var group in groups)
+        {
+            if (group != into && _groups.Remove(group, out var totals))
+            {
+                KeepForSelections(group, into, totals);
+            }
+        }
+
+        RaiseGroup(into, intoTotals);
+    }
+
+    /// <summary>The folded totals of <paramref name="group"/>, or null when it has none.</summary>
+    public MetricsSnapshot? GroupTotals(string group) => _groups.GetValueOrDefault(group);
+
+    /// <summary>What <paramref name="source"/> last answered an unfiltered request with (counters, histograms, summaries).</summary>
+    public MetricsSnapshot? LastAnswer(string source) => _last.GetValueOrDefault(source);
 
     /// <summary>The families of <paramref name="snapshot"/> that never decrease: counters, histograms, summaries.</summary>
     public static MetricsSnapshot MonotonicPart(MetricsSnapshot snapshot)
@@ -123,6 +223,41 @@ public sealed class MergeEngine
         var kept = Array.FindAll(all, f => f.Definition.Type is MetricType.Counter or MetricType.Histogram or MetricType.Summary);
         return kept.Length == all.Length ? snapshot : MetricsSnapshot.FromSorted(kept);
     }
+
+    private MetricsSnapshot? TakeLast(string source, MetricsSnapshot? finalSnapshot)
+    {
+        var found = _last.Remove(source, out var last);
+        return finalSnapshot is not null ? MonotonicPart(finalSnapshot) : found ? last : null;
+    }
+
+    // Selections whose sources answer them differently keep their own last answers: a departing source's answer to
+    // such a selection joins the selection's retired totals (its group, unfiltered, is never covered by it).
+    private void MoveSelectionAnswers(string source, string? group)
+    {
+        foreach (var entry in _selections.Entries)
+        {
+            if (entry.Last.Remove(source, out var last) && (group is null || !entry.Selection.Covers(group)))
+            {
+                entry.Retired = Fold(entry.Retired, last);
+            }
+        }
+    }
+
+    private void KeepForSelections(string from, string into, MetricsSnapshot totals)
+    {
+        foreach (var entry in _selections.Entries)
+        {
+            if (entry.Selection.Covers(from) && !entry.Selection.Covers(into))
+            {
+                entry.Retired = Fold(entry.Retired, totals);
+            }
+        }
+    }
+
+    private MergeSource Source(string name, MetricsSnapshot snapshot) => new(name, snapshot, _sourceLabel);
+
+    private MetricsSnapshot Fold(MetricsSnapshot? past, MetricsSnapshot last) =>
+        past is null ? last : SnapshotMerger.Merge([Source("past", past), Source("last", last)]).Snapshot;
 
     private void Count(IReadOnlyList<MergeConflict> conflicts)
     {

@@ -171,7 +171,7 @@ public static class SnapshotMerger
         return winners;
     }
 
-    private static bool SameShape(MetricDefinition a, MetricDefinition b) =>
+    internal static bool SameShape(MetricDefinition a, MetricDefinition b) =>
         a.Type == b.Type
         && a.GaugePolicy == b.GaugePolicy
         && a.LabelNamesArray.AsSpan().SequenceEqual(b.LabelNamesArray)

@@ -18,7 +18,7 @@ public sealed class MergeEngineSpec
         var engine = new MergeEngine();
 
         var first = engine.Merge([Process("p1", 5, 100, policy, 10), Process("p2", 7, 300, policy, 20)]);
-        engine.Retire("p2");
+        engine.Retire("p2", "/");
         var second = engine.Merge([Process("p1", 6, 100, policy, 10)]);
 
         Assert.Equal(["=12"], Values(first, "requests"));
@@ -33,7 +33,7 @@ public sealed class MergeEngineSpec
         var engine = new MergeEngine();
 
         var first = engine.Merge([Process("p1", 1, 100, GaugeMergePolicy.All, 10), Process("p2", 1, 300, GaugeMergePolicy.All, 20)]);
-        engine.Retire("p2");
+        engine.Retire("p2", "/");
         var second = engine.Merge([Process("p1", 1, 150, GaugeMergePolicy.All, 30)]);
 
         Assert.Equal(["p1=100@10", "p2=300@20"], Values(first, "memory"));
@@ -46,10 +46,10 @@ public sealed class MergeEngineSpec
         var engine = new MergeEngine();
 
         engine.Merge([Source("w", Counter("c", V(10)))]);
-        engine.Retire("w");
+        engine.Restarted("w");
         var afterRestart = engine.Merge([Source("w", Counter("c", V(0)))]);
         var later = engine.Merge([Source("w", Counter("c", V(3)))]);
-        engine.Retire("w");
+        engine.Restarted("w");
         var secondRestart = engine.Merge([Source("w", Counter("c", V(1)))]);
 
         Assert.Equal(["=10"], Values(afterRestart, "c"));
@@ -70,17 +70,93 @@ public sealed class MergeEngineSpec
     }
 
     [Fact]
-    public void Retired_sources_can_be_left_out_of_a_selection()
+    public void A_selection_sees_the_groups_it_covers_and_not_the_others()
     {
         var engine = new MergeEngine();
-        engine.Merge([Source("a", Counter("c", V(1))), Source("b", Counter("c", V(2)))]);
-        engine.Retire("a");
-        engine.Retire("b");
+        engine.Merge([Source("/a/1", Counter("c", V(1))), Source("/a/2", Counter("c", V(2))), Source("/b/1", Counter("c", V(4)))]);
+        engine.Retire("/a/1", "/a");
+        engine.Retire("/a/2", "/a");
+        engine.Retire("/b/1", "/b");
 
-        var onlyA = engine.Merge([], includeRetired: name => name == "a");
+        var all = engine.Merge([]);
+        var underA = engine.Merge([], selection: new Prefix("/a/"));
 
-        Assert.Equal(["=1"], Values(onlyA, "c"));
-        Assert.Equal(["a", "b"], engine.RetiredSources.Order(StringComparer.Ordinal));
+        Assert.Equal(["=7"], Values(all, "c"));
+        Assert.Equal(["=3"], Values(underA, "c"));
+        Assert.Equal(["/a", "/b"], engine.RetiredGroups);
+    }
+
+    [Fact]
+    public void Retiring_many_sources_into_one_group_keeps_one_total_and_merges_as_few_sources()
+    {
+        var engine = new MergeEngine();
+        for (var i = 0; i < 10_000; i++)
+        {
+            engine.Merge([Source("/user/live", Counter("c", V(1))), Source($"/user/req/{i}", Counter("c", V(2)))]);
+            engine.Retire($"/user/req/{i}", "/user/req");
+        }
+
+        var merged = engine.Merge([Source("/user/live", Counter("c", V(1)))]);
+
+        Assert.Equal(["=20001"], Values(merged, "c"));
+        Assert.Equal(["/user/req"], engine.RetiredGroups);
+        Assert.Equal(2, engine.LastMergeSourceCount);
+        Assert.Empty(engine.RestartedSources);
+    }
+
+    [Fact]
+    public void A_cached_selection_stays_monotonic_when_a_source_it_matched_retires_into_a_group_it_does_not_cover()
+    {
+        var engine = new MergeEngine();
+        var one = new Prefix("/user/w1");
+        engine.Merge([Source("/user/w1", Counter("c", V(4))), Source("/user/w2", Counter("c", V(7)))]);
+        var before = engine.Merge([Source("/user/w1", Counter("c", V(5)))], selection: one);
+        engine.Retire("/user/w1", "/user");
+        var after = engine.Merge([], selection: one);
+        var all = engine.Merge([Source("/user/w2", Counter("c", V(8)))]);
+
+        Assert.Equal(["=5"], Values(before, "c"));
+        Assert.Equal(["=5"], Values(after, "c"));
+        Assert.Equal(["=13"], Values(all, "c"));
+    }
+
+    [Fact]
+    public void Selections_beyond_the_cache_size_evict_the_least_recently_used()
+    {
+        var engine = new MergeEngine(selectionCacheSize: 3);
+        for (var i = 0; i < 10_000; i++)
+        {
+            engine.Merge([Source("/w", Counter("c", V(1)))], selection: new Prefix($"/w{i}"));
+        }
+
+        Assert.Equal(3, engine.CachedSelections);
+    }
+
+    [Fact]
+    public void A_group_raised_from_elsewhere_keeps_the_further_series_and_a_fold_replaces_its_members()
+    {
+        var engine = new MergeEngine("node");
+        engine.Merge([Source("n1", Counter("c", L("x", 5), L("y", 9)))]);
+        engine.Retire("n1", "n1#1");
+
+        engine.RaiseGroup("n1#1", Of(Counter("c", L("x", 6), L("y", 2), L("z", 1))));
+        var raised = engine.Merge([]);
+        engine.FoldedElsewhere(["n1#1"], "fold", Of(Counter("c", L("x", 10))));
+        var folded = engine.Merge([]);
+
+        Assert.Equal(["x=6", "y=9", "z=1"], Values(raised, "c"));
+        Assert.Equal(["x=10"], Values(folded, "c"));
+        Assert.Equal(["fold"], engine.RetiredGroups);
+    }
+
+    // Matches sources whose names start with the prefix, and covers groups all of whose children do.
+    private sealed record Prefix(string Value) : IMergeSelection
+    {
+        public bool AnswersAsUnfiltered => true;
+
+        public bool Matches(string source) => source.StartsWith(Value, StringComparison.Ordinal);
+
+        public bool Covers(string group) => (group + "/").StartsWith(Value, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -132,7 +208,7 @@ public sealed class MergeEngineSpec
             switch (random.Next(4))
             {
                 case 0:
-                    engine.Retire(worker);
+                    engine.Restarted(worker);
                     values[worker] = 0;
                     break;
                 default:

@@ -62,12 +62,12 @@ public sealed class MergePropertySpec
                 switch (step.Kind)
                 {
                     case StepKind.Stop:
-                        engine.Retire(worker.Name);
+                        engine.Retire(worker.Name, "/");
                         worker.Retire();
                         worker.Alive = false;
                         break;
                     case StepKind.Restart:
-                        engine.Retire(worker.Name);
+                        engine.Restarted(worker.Name);
                         worker.Retire();
                         worker.Alive = true;
                         break;
