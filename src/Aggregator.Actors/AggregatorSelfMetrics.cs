@@ -27,6 +27,13 @@ public static class AggregatorSelfMetrics
         "Selections (worker or node filters of past requests) whose state the collector keeps; bounded by its selection-cache-size.",
         ["level"]);
 
+    /// <summary><c>aggregator_merge_sources{level}</c>: how many inputs the last merge at that level took.</summary>
+    public static readonly MetricDefinition MergeSources = new(
+        MetricType.Gauge,
+        "aggregator_merge_sources",
+        "Inputs of the last merge: sources that answered, silent sources' last counters, restarted sources' pasts, retired groups.",
+        ["level"]);
+
     /// <summary><c>aggregator_retired_groups{level}</c>: the folded totals of retired sources the collector keeps.</summary>
     public static readonly MetricDefinition RetiredGroups = new(
         MetricType.Gauge,
@@ -51,6 +58,7 @@ public static class AggregatorSelfMetrics
         [
             new MetricFamilySnapshot(SourceUp, up),
             new MetricFamilySnapshot(CollectionDuration, [SeriesSnapshot.ForValue([durationLevel], durationSeconds)]),
+            new MetricFamilySnapshot(MergeSources, [SeriesSnapshot.ForValue([durationLevel], engine.LastMergeSourceCount)]),
             new MetricFamilySnapshot(RetiredGroups, [SeriesSnapshot.ForValue([durationLevel], engine.RetiredGroups.Count)]),
             new MetricFamilySnapshot(SelectionCacheEntries, [SeriesSnapshot.ForValue([durationLevel], engine.CachedSelections)]),
         ]);
