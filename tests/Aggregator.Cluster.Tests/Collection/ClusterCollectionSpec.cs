@@ -244,6 +244,36 @@ public sealed class ClusterCollectionSpec : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Members_that_never_saw_a_departure_answer_with_the_same_totals()
+    {
+        var (nodes, _) = await StartThreeNodesAsync();
+        await Collect(nodes[1]);
+        var leaver = nodes[2];
+        Akka.Cluster.Cluster.Get(leaver).Leave(Akka.Cluster.Cluster.Get(leaver).SelfAddress);
+        await InProcessCluster.WaitUntilAsync(
+            () => Akka.Cluster.Cluster.Get(nodes[0]).State.Members.Count == 2,
+            "the leaver is removed");
+
+        // A member joining after the departure never asked the leaver: it reads the replicated totals.
+        var late = _cluster.Start("backend");
+        Akka.Cluster.Cluster.Get(late).Join(Akka.Cluster.Cluster.Get(nodes[0]).SelfAddress);
+        await InProcessCluster.WaitUntilAsync(
+            async () => await TryRequests(late) == 129,
+            "the late member counts the departed member's requests",
+            () => $"late member answers {TryRequests(late).Result}");
+        Assert.Equal(129, Render.Value((await Collect(nodes[0])).Snapshot, "requests"));
+        Assert.Equal(129, Render.Value((await Collect(nodes[1])).Snapshot, "requests"));
+
+        // Then a member the others scraped leaves as well: every remaining member agrees, and nothing went down.
+        Akka.Cluster.Cluster.Get(nodes[1]).Leave(Akka.Cluster.Cluster.Get(nodes[1]).SelfAddress);
+        await InProcessCluster.WaitUntilAsync(
+            async () => await TryRequests(late) == 129 && await TryRequests(nodes[0]) == 129
+                && Akka.Cluster.Cluster.Get(late).State.Members.Count == 2,
+            "both remaining members count both departed members",
+            () => $"late {TryRequests(late).Result}, first {TryRequests(nodes[0]).Result}");
+    }
+
+    [Fact]
     public async Task After_a_node_leaves_each_selection_keeps_exactly_its_own_past()
     {
         var (nodes, _) = await StartThreeNodesAsync();
@@ -346,5 +376,18 @@ public sealed class ClusterCollectionSpec : IAsyncLifetime
             async () => Render.SourceUp((await Collect(nodes[0])).Snapshot, "worker").Count(s => s.EndsWith("=1", StringComparison.Ordinal)) == 6,
             "every worker answers");
         return (nodes, workers);
+    }
+
+    // The merged requests counter, or -1 while the member answers nothing yet (not Up, or not yet ready).
+    private static async Task<double> TryRequests(ActorSystem node)
+    {
+        try
+        {
+            return Render.Value((await Collect(node)).Snapshot, "requests");
+        }
+        catch (Exception error) when (error is ClusterStateNotReadyException or AskTimeoutException)
+        {
+            return -1;
+        }
     }
 }
