@@ -115,12 +115,16 @@ public sealed class MergeEngine
             : last!;
     }
 
-    /// <summary>The families of <paramref name="snapshot"/> that never decrease: counters, histograms, summaries.</summary>
+    /// <summary>
+    /// The families of <paramref name="snapshot"/> that never decrease and outlive their source: counters, histograms,
+    /// summaries, except <see cref="MetricDefinition.PerNode"/> ones, which describe a process that is gone with its
+    /// source (a departed node's CPU time is not the cluster's).
+    /// </summary>
     public static MetricsSnapshot MonotonicPart(MetricsSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var all = snapshot.FamiliesArray;
-        var kept = Array.FindAll(all, f => f.Definition.Type is MetricType.Counter or MetricType.Histogram or MetricType.Summary);
+        var kept = Array.FindAll(all, f => (f.Definition.Type is MetricType.Counter or MetricType.Histogram or MetricType.Summary) && !f.Definition.PerNode);
         return kept.Length == all.Length ? snapshot : MetricsSnapshot.FromSorted(kept);
     }
 
