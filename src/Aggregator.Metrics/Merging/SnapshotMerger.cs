@@ -8,7 +8,8 @@ namespace Aggregator.Metrics.Merging;
 /// <remarks>
 /// Series match on family name plus label names and values. Counters, histograms and summaries are summed (newest
 /// timestamp, earliest <c>_created</c>); gauges follow their <see cref="GaugeMergePolicy"/>; info series with equal
-/// labels collapse. For each family the shape (type, label names, buckets, gauge policy) held by the most sources
+/// labels collapse. Where the sources carry a <see cref="MergeSource.NodeLabel"/> source label, a
+/// <see cref="MetricDefinition.PerNode"/> family keeps each node's series apart under it, whatever its type. For each family the shape (type, label names, buckets, gauge policy) held by the most sources
 /// wins, the earliest source breaking a tie; the series of sources with another shape are left out and reported.
 /// </remarks>
 public static class SnapshotMerger
