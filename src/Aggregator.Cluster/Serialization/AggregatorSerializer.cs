@@ -9,7 +9,9 @@ namespace Aggregator.Cluster.Serialization;
 /// <summary>
 /// The binary serializer for every Aggregator message that crosses nodes (a node collector's <c>Collect</c> and
 /// <c>CollectReply</c>), so that snapshots never travel as JSON. Manifests carry a version; an unknown one throws
-/// <see cref="SerializationException"/>.
+/// <see cref="SerializationException"/>. Replies are written in the current version and read in every earlier one, so
+/// a node reads the replies of a node one version older during a rolling upgrade (the older node rejects the newer
+/// manifest by name).
 /// </summary>
 public sealed class AggregatorSerializer : SerializerWithStringManifest
 {
@@ -19,8 +21,11 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
     /// <summary>The manifest of <see cref="NodeCollectorProtocol.Collect"/>, version 1.</summary>
     public const string CollectManifest = "AC1";
 
-    /// <summary>The manifest of <see cref="NodeCollectorProtocol.CollectReply"/>, version 1.</summary>
-    public const string CollectReplyManifest = "ACR1";
+    /// <summary>The manifest of <see cref="NodeCollectorProtocol.CollectReply"/>, version 2 (families carry the per-node flag).</summary>
+    public const string CollectReplyManifest = "ACR2";
+
+    /// <summary>The manifest of <see cref="NodeCollectorProtocol.CollectReply"/>, version 1 (no per-node flag), still read.</summary>
+    public const string CollectReplyManifestV1 = "ACR1";
 
     /// <summary>Creates the serializer for <paramref name="system"/>.</summary>
     public AggregatorSerializer(ExtendedActorSystem system)
@@ -58,13 +63,15 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
         {
             case CollectManifest:
             {
-                var (lists, _, timeoutMs) = SnapshotCodec.Decode(bytes, 1);
+                // The Collect format has not changed since version 1, and it holds no snapshot.
+                var (lists, _, timeoutMs) = SnapshotCodec.Decode(bytes, 1, 1);
                 return new NodeCollectorProtocol.Collect(new WorkerSelection(lists[0]), timeoutMs < 0 ? null : TimeSpan.FromMilliseconds(timeoutMs));
             }
 
             case CollectReplyManifest:
+            case CollectReplyManifestV1:
             {
-                var (lists, snapshot, _) = SnapshotCodec.Decode(bytes, 2);
+                var (lists, snapshot, _) = SnapshotCodec.Decode(bytes, 2, manifest == CollectReplyManifestV1 ? 1 : SnapshotCodec.CurrentVersion);
                 return new NodeCollectorProtocol.CollectReply(
                     snapshot ?? throw new SerializationException("A CollectReply without a snapshot."),
                     lists[0],

@@ -9,6 +9,11 @@ namespace Aggregator.Cluster.Serialization;
 /// times as deltas from the previous series of the family. A counter series with two label values typically takes
 /// 5–10 bytes.
 /// </summary>
+/// <remarks>
+/// Versions (carried by the serializer's manifests): 1 wrote a family's timestamp flag as a byte 0 or 1; 2 writes a
+/// byte of <see cref="FamilyFlags"/> there (timestamped, per-node). Encoding writes the current version; decoding reads
+/// both.
+/// </remarks>
 internal sealed class SnapshotCodec
 {
     // The largest whole number a double holds exactly; beyond it values are written raw.
@@ -22,6 +27,14 @@ internal sealed class SnapshotCodec
     private readonly BinaryEncoder _body;
 
     private SnapshotCodec(int capacity) => _body = new BinaryEncoder(capacity);
+
+    [Flags]
+    private enum FamilyFlags : byte
+    {
+        None = 0,
+        Timestamped = 1,
+        PerNode = 2,
+    }
 
     [Flags]
     private enum SeriesFlags : byte
@@ -64,9 +77,18 @@ internal sealed class SnapshotCodec
         return output.ToArray();
     }
 
-    /// <summary>Reads what <see cref="Encode"/> wrote, given how many string lists it holds.</summary>
-    public static (IReadOnlyList<string>[] StringLists, MetricsSnapshot? Snapshot, long Extra) Decode(ReadOnlySpan<byte> bytes, int stringListCount)
+    /// <summary>The format version <see cref="Encode"/> writes.</summary>
+    public const int CurrentVersion = 2;
+
+    /// <summary>Reads what <see cref="Encode"/> wrote, given how many string lists it holds and the format version.</summary>
+    /// <exception cref="SerializationException">The version is unknown or the payload is corrupt.</exception>
+    public static (IReadOnlyList<string>[] StringLists, MetricsSnapshot? Snapshot, long Extra) Decode(ReadOnlySpan<byte> bytes, int stringListCount, int version)
     {
+        if (version is < 1 or > CurrentVersion)
+        {
+            throw new SerializationException($"Aggregator snapshot format version {version} is unknown; this node reads versions 1 to {CurrentVersion}.");
+        }
+
         var reader = new BinaryDecoder(bytes);
         var table = new string[reader.ReadCount(MaxCount)];
         for (var i = 0; i < table.Length; i++)
@@ -87,7 +109,7 @@ internal sealed class SnapshotCodec
             lists[l] = list;
         }
 
-        var snapshot = reader.ReadByte() == 1 ? ReadSnapshot(ref reader, table) : null;
+        var snapshot = reader.ReadByte() == 1 ? ReadSnapshot(ref reader, table, version) : null;
         if (!reader.AtEnd)
         {
             throw new SerializationException("An Aggregator message has bytes past its end.");
@@ -108,18 +130,18 @@ internal sealed class SnapshotCodec
     private static bool IsExactInteger(double value) =>
         Math.Abs(value) <= MaxExactInteger && value == Math.Floor(value) && !(value == 0 && double.IsNegative(value));
 
-    private static MetricsSnapshot ReadSnapshot(ref BinaryDecoder reader, string[] table)
+    private static MetricsSnapshot ReadSnapshot(ref BinaryDecoder reader, string[] table, int version)
     {
         var families = new MetricFamilySnapshot[reader.ReadCount(MaxCount)];
         for (var f = 0; f < families.Length; f++)
         {
-            families[f] = ReadFamily(ref reader, table);
+            families[f] = ReadFamily(ref reader, table, version);
         }
 
         return new MetricsSnapshot(families);
     }
 
-    private static MetricFamilySnapshot ReadFamily(ref BinaryDecoder reader, string[] table)
+    private static MetricFamilySnapshot ReadFamily(ref BinaryDecoder reader, string[] table, int version)
     {
         var type = (MetricType)reader.ReadByte();
         var name = Ref(ref reader, table);
@@ -130,7 +152,15 @@ internal sealed class SnapshotCodec
             labels[i] = Ref(ref reader, table);
         }
 
-        var timestamped = reader.ReadByte() == 1;
+        var flagsByte = reader.ReadByte();
+        var familyFlags = version == 1
+            ? (flagsByte == 1 ? FamilyFlags.Timestamped : FamilyFlags.None)
+            : (FamilyFlags)flagsByte;
+        if ((familyFlags & ~(FamilyFlags.Timestamped | FamilyFlags.PerNode)) != 0)
+        {
+            throw new SerializationException($"Family '{name}' has unknown flags 0x{flagsByte:X2}.");
+        }
+
         var policy = (GaugeMergePolicy)reader.ReadByte();
         var bounds = new double[reader.ReadCount(MaxCount)];
         for (var i = 0; i < bounds.Length; i++)
@@ -146,7 +176,15 @@ internal sealed class SnapshotCodec
         MetricDefinition definition;
         try
         {
-            definition = new MetricDefinition(type, name, help, labels, timestamped, policy, type == MetricType.Histogram ? bounds : null);
+            definition = new MetricDefinition(
+                type,
+                name,
+                help,
+                labels,
+                familyFlags.HasFlag(FamilyFlags.Timestamped),
+                policy,
+                type == MetricType.Histogram ? bounds : null,
+                familyFlags.HasFlag(FamilyFlags.PerNode));
         }
         catch (MetricDefinitionException error)
         {
@@ -252,7 +290,7 @@ internal sealed class SnapshotCodec
             WriteStringRef(label);
         }
 
-        _body.WriteByte(definition.Timestamped ? (byte)1 : (byte)0);
+        _body.WriteByte((byte)((definition.Timestamped ? FamilyFlags.Timestamped : FamilyFlags.None) | (definition.PerNode ? FamilyFlags.PerNode : FamilyFlags.None)));
         _body.WriteByte((byte)definition.GaugePolicy);
         _body.WriteVarint(definition.Buckets.Count);
         foreach (var bound in definition.Buckets)

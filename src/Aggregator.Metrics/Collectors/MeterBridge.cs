@@ -12,6 +12,13 @@ namespace Aggregator.Metrics.Collectors;
 /// histograms with the instrument's advised bucket bounds (OpenTelemetry's defaults otherwise). Thread-safe; dispose
 /// it to stop listening.
 /// </summary>
+/// <remarks>
+/// An instrument yields a family only once it has published: a synchronous one at its first measurement, an observable
+/// one at its first observation other than zero (from then on every observation is shown, zeros included). An
+/// observable callback cannot say "nothing yet" except by returning zero, and some poll a component the process never
+/// loads: .NET's MsQuic meter reports some forty counters and gauges of zeros on a node that never uses QUIC. The
+/// families are <see cref="MetricDefinition.PerNode"/>: instruments measure the process they run in.
+/// </remarks>
 public sealed class MeterBridge : IDisposable
 {
     /// <summary>The name it registers under in <see cref="MetricRegistry.AddCollector"/>.</summary>
@@ -154,6 +161,8 @@ public sealed class MeterBridge : IDisposable
         private readonly MetricType _type;
         private readonly bool _cumulative;
         private readonly double[] _buckets;
+        private readonly bool _observable;
+        private bool _published;
 
         public InstrumentState(Instrument instrument)
         {
@@ -168,6 +177,7 @@ public sealed class MeterBridge : IDisposable
                 _ => (MetricType.Gauge, false),
             };
             _buckets = _type == MetricType.Histogram ? AdvisedBuckets(instrument) ?? DefaultBuckets : [];
+            _observable = instrument.IsObservable;
         }
 
         public Instrument Instrument { get; }
@@ -185,6 +195,8 @@ public sealed class MeterBridge : IDisposable
                         _labelNames.Add(name);
                     }
                 }
+
+                _published |= !_observable || value != 0;
 
                 if (_type == MetricType.Histogram)
                 {
@@ -208,7 +220,7 @@ public sealed class MeterBridge : IDisposable
         {
             lock (_lock)
             {
-                if (_series.Count == 0)
+                if (!_published)
                 {
                     return null;
                 }
@@ -219,7 +231,8 @@ public sealed class MeterBridge : IDisposable
                     PrometheusName(Instrument.Name, Instrument.Unit),
                     Instrument.Description,
                     labelNames,
-                    buckets: _type == MetricType.Histogram ? _buckets : null);
+                    buckets: _type == MetricType.Histogram ? _buckets : null,
+                    perNode: true);
                 var snapshots = _series.Values.Select(s =>
                 {
                     var values = labelNames.Select(n => s.Labels.GetValueOrDefault(n, string.Empty)).ToArray();

@@ -5,19 +5,20 @@ namespace Aggregator.Metrics.Collectors;
 /// <summary>
 /// The standard process metrics, read at collection time: <c>process_cpu_seconds_total</c>,
 /// <c>process_resident_memory_bytes</c>, <c>process_virtual_memory_bytes</c>, <c>process_open_fds</c>,
-/// <c>process_max_fds</c> (Linux) and <c>process_start_time_seconds</c>.
+/// <c>process_max_fds</c> (Linux) and <c>process_start_time_seconds</c>. Every family is
+/// <see cref="MetricDefinition.PerNode"/>: a cluster scrape shows each node's process under a <c>node</c> label.
 /// </summary>
 public static class ProcessCollector
 {
     /// <summary>The name it registers under in <see cref="MetricRegistry.AddCollector"/>.</summary>
     public const string Name = "process";
 
-    private static readonly MetricDefinition Cpu = new(MetricType.Counter, "process_cpu_seconds_total", "Total user and system CPU time spent in seconds.");
-    private static readonly MetricDefinition Resident = new(MetricType.Gauge, "process_resident_memory_bytes", "Resident memory size in bytes.");
-    private static readonly MetricDefinition Virtual = new(MetricType.Gauge, "process_virtual_memory_bytes", "Virtual memory size in bytes.");
-    private static readonly MetricDefinition OpenFds = new(MetricType.Gauge, "process_open_fds", "Number of open file descriptors.");
-    private static readonly MetricDefinition MaxFds = new(MetricType.Gauge, "process_max_fds", "Maximum number of open file descriptors.");
-    private static readonly MetricDefinition StartTime = new(MetricType.Gauge, "process_start_time_seconds", "Start time of the process since unix epoch in seconds.");
+    private static readonly MetricDefinition Cpu = new(MetricType.Counter, "process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", perNode: true);
+    private static readonly MetricDefinition Resident = new(MetricType.Gauge, "process_resident_memory_bytes", "Resident memory size in bytes.", perNode: true);
+    private static readonly MetricDefinition Virtual = new(MetricType.Gauge, "process_virtual_memory_bytes", "Virtual memory size in bytes.", perNode: true);
+    private static readonly MetricDefinition OpenFds = new(MetricType.Gauge, "process_open_fds", "Number of open file descriptors.", perNode: true);
+    private static readonly MetricDefinition MaxFds = new(MetricType.Gauge, "process_max_fds", "Maximum number of open file descriptors.", perNode: true);
+    private static readonly MetricDefinition StartTime = new(MetricType.Gauge, "process_start_time_seconds", "Start time of the process since unix epoch in seconds.", perNode: true);
 
     /// <summary>Adds the collector to <paramref name="registry"/>.</summary>
     public static void Register(MetricRegistry registry)

@@ -2,21 +2,22 @@ namespace Aggregator.Metrics.Collectors;
 
 /// <summary>
 /// .NET runtime metrics read at collection time: garbage collections by generation, heap size, allocated bytes,
-/// GC pause time, thread-pool threads, queue length and completed work items, and lock contentions.
+/// GC pause time, thread-pool threads, queue length and completed work items, and lock contentions. Every family is
+/// <see cref="MetricDefinition.PerNode"/>: a cluster scrape shows each node's runtime under a <c>node</c> label.
 /// </summary>
 public static class RuntimeCollector
 {
     /// <summary>The name it registers under in <see cref="MetricRegistry.AddCollector"/>.</summary>
     public const string Name = "dotnet_runtime";
 
-    private static readonly MetricDefinition Collections = new(MetricType.Counter, "dotnet_gc_collections_total", "Garbage collections, by generation.", ["generation"]);
-    private static readonly MetricDefinition HeapSize = new(MetricType.Gauge, "dotnet_gc_heap_size_bytes", "Heap size after the last garbage collection, in bytes.");
-    private static readonly MetricDefinition Allocated = new(MetricType.Counter, "dotnet_gc_allocated_bytes_total", "Bytes allocated on the managed heap.");
-    private static readonly MetricDefinition Pause = new(MetricType.Counter, "dotnet_gc_pause_seconds_total", "Time the runtime was paused for garbage collection, in seconds.");
-    private static readonly MetricDefinition Threads = new(MetricType.Gauge, "dotnet_threadpool_threads", "Thread-pool threads.");
-    private static readonly MetricDefinition Queue = new(MetricType.Gauge, "dotnet_threadpool_queue_length", "Work items queued to the thread pool.");
-    private static readonly MetricDefinition Completed = new(MetricType.Counter, "dotnet_threadpool_completed_items_total", "Work items the thread pool has completed.");
-    private static readonly MetricDefinition Contentions = new(MetricType.Counter, "dotnet_monitor_lock_contentions_total", "Times a thread waited for a contended lock.");
+    private static readonly MetricDefinition Collections = new(MetricType.Counter, "dotnet_gc_collections_total", "Garbage collections, by generation.", ["generation"], perNode: true);
+    private static readonly MetricDefinition HeapSize = new(MetricType.Gauge, "dotnet_gc_heap_size_bytes", "Heap size after the last garbage collection, in bytes.", perNode: true);
+    private static readonly MetricDefinition Allocated = new(MetricType.Counter, "dotnet_gc_allocated_bytes_total", "Bytes allocated on the managed heap.", perNode: true);
+    private static readonly MetricDefinition Pause = new(MetricType.Counter, "dotnet_gc_pause_seconds_total", "Time the runtime was paused for garbage collection, in seconds.", perNode: true);
+    private static readonly MetricDefinition Threads = new(MetricType.Gauge, "dotnet_threadpool_threads", "Thread-pool threads.", perNode: true);
+    private static readonly MetricDefinition Queue = new(MetricType.Gauge, "dotnet_threadpool_queue_length", "Work items queued to the thread pool.", perNode: true);
+    private static readonly MetricDefinition Completed = new(MetricType.Counter, "dotnet_threadpool_completed_items_total", "Work items the thread pool has completed.", perNode: true);
+    private static readonly MetricDefinition Contentions = new(MetricType.Counter, "dotnet_monitor_lock_contentions_total", "Times a thread waited for a contended lock.", perNode: true);
 
     /// <summary>Adds the collector to <paramref name="registry"/>.</summary>
     public static void Register(MetricRegistry registry)

@@ -215,12 +215,16 @@ public sealed class MergeEngine
     /// <summary>What <paramref name="source"/> last answered an unfiltered request with (counters, histograms, summaries).</summary>
     public MetricsSnapshot? LastAnswer(string source) => _last.GetValueOrDefault(source);
 
-    /// <summary>The families of <paramref name="snapshot"/> that never decrease: counters, histograms, summaries.</summary>
+    /// <summary>
+    /// The families of <paramref name="snapshot"/> that never decrease and outlive their source: counters, histograms,
+    /// summaries, except <see cref="MetricDefinition.PerNode"/> ones, which describe a process that is gone with its
+    /// source (a departed node's CPU time is not the cluster's).
+    /// </summary>
     public static MetricsSnapshot MonotonicPart(MetricsSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var all = snapshot.FamiliesArray;
-        var kept = Array.FindAll(all, f => f.Definition.Type is MetricType.Counter or MetricType.Histogram or MetricType.Summary);
+        var kept = Array.FindAll(all, f => (f.Definition.Type is MetricType.Counter or MetricType.Histogram or MetricType.Summary) && !f.Definition.PerNode);
         return kept.Length == all.Length ? snapshot : MetricsSnapshot.FromSorted(kept);
     }
 

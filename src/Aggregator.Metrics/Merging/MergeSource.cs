@@ -6,6 +6,12 @@ namespace Aggregator.Metrics.Merging;
 /// </summary>
 public sealed class MergeSource
 {
+    /// <summary>
+    /// The source label that marks a cluster-level merge: where sources carry it, a <see cref="MetricDefinition.PerNode"/>
+    /// family keeps each node's series apart under it.
+    /// </summary>
+    public const string NodeLabel = "node";
+
     /// <summary>Creates a source whose <c>all</c>-gauge series get one label, <paramref name="sourceLabel"/>=<paramref name="name"/>.</summary>
     /// <param name="name">The source's unique name.</param>
     /// <param name="snapshot">What it reported.</param>
@@ -40,6 +46,9 @@ public sealed class MergeSource
     /// <summary>What the source reported.</summary>
     public MetricsSnapshot Snapshot { get; }
 
-    /// <summary>The labels appended to this source's series of <c>all</c> gauges, innermost first.</summary>
+    /// <summary>
+    /// The labels appended to this source's series of <c>all</c> gauges, innermost first; of these, <see cref="NodeLabel"/>
+    /// is also appended to the series of per-node families.
+    /// </summary>
     public IReadOnlyList<KeyValuePair<string, string>> SourceLabels { get; }
 }

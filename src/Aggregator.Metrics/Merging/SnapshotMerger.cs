@@ -8,7 +8,8 @@ namespace Aggregator.Metrics.Merging;
 /// <remarks>
 /// Series match on family name plus label names and values. Counters, histograms and summaries are summed (newest
 /// timestamp, earliest <c>_created</c>); gauges follow their <see cref="GaugeMergePolicy"/>; info series with equal
-/// labels collapse. For each family the shape (type, label names, buckets, gauge policy) held by the most sources
+/// labels collapse. Where the sources carry a <see cref="MergeSource.NodeLabel"/> source label, a
+/// <see cref="MetricDefinition.PerNode"/> family keeps each node's series apart under it, whatever its type. For each family the shape (type, label names, buckets, gauge policy) held by the most sources
 /// wins, the earliest source breaking a tie; the series of sources with another shape are left out and reported.
 /// </remarks>
 public static class SnapshotMerger
@@ -105,15 +106,23 @@ public static class SnapshotMerger
             conflicts.Add(new MergeConflict(name, MergeConflictReason.Help, disagreeing, $"HELP differs from '{winners[0].Source.Name}', whose text is kept"));
         }
 
-        // Rebuilt from the sample name: the constructor strips one _total (_info), which a family name may still end with.
+        // Either flag held by any source holds for the merge: an "or" is associative, so merging merges still equals one
+        // flat merge. Rebuilt from the sample name: the constructor strips one _total (_info), which a family name may
+        // still end with.
         var timestamped = winners.Any(w => w.Family.Definition.Timestamped);
-        var definition = timestamped == first.Timestamped
+        var perNode = winners.Any(w => w.Family.Definition.PerNode);
+        var definition = timestamped == first.Timestamped && perNode == first.PerNode
             ? first
-            : new MetricDefinition(first.Type, first.SampleName(), first.Help, first.LabelNamesArray, timestamped, first.GaugePolicy, first.Type == MetricType.Histogram ? first.BucketsArray : null);
+            : new MetricDefinition(first.Type, first.SampleName(), first.Help, first.LabelNamesArray, timestamped, first.GaugePolicy, first.Type == MetricType.Histogram ? first.BucketsArray : null, perNode);
 
         if (definition.Type == MetricType.Gauge && definition.GaugePolicy == GaugeMergePolicy.All)
         {
-            return MergeAll(definition, winners, conflicts);
+            return MergeLabeled(definition, winners, conflicts, static _ => true, "gauge policy 'all'");
+        }
+
+        if (definition.PerNode && winners.Any(w => w.Source.SourceLabels.Any(IsNodeLabel)))
+        {
+            return MergeLabeled(definition, winners, conflicts, IsNodeLabel, "a per-node family");
         }
 
         var inputs = new List<SeriesSnapshot[]>(winners.Count);
@@ -183,13 +192,24 @@ public static class SnapshotMerger
         : !kept.BucketsArray.AsSpan().SequenceEqual(other.BucketsArray) ? MergeConflictReason.Buckets
         : MergeConflictReason.GaugePolicy;
 
-    /// <summary>The <c>all</c> policy: every source's series kept, told apart by the source's labels appended to theirs.</summary>
-    private static MetricFamilySnapshot? MergeAll(MetricDefinition definition, List<Member> winners, List<MergeConflict> conflicts)
+    private static bool IsNodeLabel(KeyValuePair<string, string> label) => label.Key == MergeSource.NodeLabel;
+
+    /// <summary>
+    /// Keeps the series of sources apart by appending the source labels <paramref name="added"/> selects to theirs:
+    /// every source label for an <c>all</c> gauge, only <c>node</c> for a per-node family (so its workers still merge
+    /// within a node by the type's rule). Series that end up with equal labels merge by the type's rule.
+    /// </summary>
+    private static MetricFamilySnapshot? MergeLabeled(
+        MetricDefinition definition,
+        List<Member> winners,
+        List<MergeConflict> conflicts,
+        Func<KeyValuePair<string, string>, bool> added,
+        string rule)
     {
-        var sourceLabelNames = winners[0].Source.SourceLabels.Select(l => l.Key).ToArray();
+        var sourceLabelNames = winners[0].Source.SourceLabels.Where(added).Select(l => l.Key).ToArray();
         var clashing = winners
-            .Where(w => w.Source.SourceLabels.Any(l => definition.LabelNamesArray.Contains(l.Key))
-                        || !w.Source.SourceLabels.Select(l => l.Key).SequenceEqual(sourceLabelNames))
+            .Where(w => w.Source.SourceLabels.Where(added).Any(l => definition.LabelNamesArray.Contains(l.Key))
+                        || !w.Source.SourceLabels.Where(added).Select(l => l.Key).SequenceEqual(sourceLabelNames))
             .ToArray();
         if (clashing.Length > 0)
         {
@@ -197,28 +217,30 @@ public static class SnapshotMerger
                 definition.Name,
                 MergeConflictReason.SourceLabel,
                 [.. winners.Select(w => w.Source.Name)],
-                $"gauge policy 'all' adds the labels [{string.Join(",", sourceLabelNames)}], which the family already has or its sources do not share"));
+                $"{rule} adds the labels [{string.Join(",", sourceLabelNames)}], which the family already has or its sources do not share"));
             return null;
         }
 
         var labeled = new MetricDefinition(
-            MetricType.Gauge,
-            definition.Name,
+            definition.Type,
+            definition.SampleName(),
             definition.Help,
             [.. definition.LabelNamesArray, .. sourceLabelNames],
             definition.Timestamped,
-            GaugeMergePolicy.All);
+            definition.GaugePolicy,
+            definition.Type == MetricType.Histogram ? definition.BucketsArray : null,
+            definition.PerNode);
 
         var inputs = new List<SeriesSnapshot[]>(winners.Count);
         foreach (var winner in winners)
         {
-            var extra = winner.Source.SourceLabels.Select(l => l.Value).ToArray();
+            var extra = winner.Source.SourceLabels.Where(added).Select(l => l.Value).ToArray();
             var series = winner.Family.SeriesArray;
             var relabeled = new SeriesSnapshot[series.Length];
             for (var i = 0; i < series.Length; i++)
             {
                 // Appending the same values to every series of one source keeps that source's series sorted.
-                relabeled[i] = SeriesSnapshot.ForValue([.. series[i].LabelValuesArray, .. extra], series[i].Value, series[i].TimestampMs);
+                relabeled[i] = series[i].WithLabelValues([.. series[i].LabelValuesArray, .. extra]);
             }
 
             inputs.Add(relabeled);

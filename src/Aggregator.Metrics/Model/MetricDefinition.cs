@@ -30,6 +30,7 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
     /// <param name="timestamped">Whether each update records its epoch-millisecond time and the exposition shows it.</param>
     /// <param name="gaugePolicy">How a gauge merges across sources; ignored for other types.</param>
     /// <param name="buckets">A histogram's bucket bounds (default <see cref="Buckets.Default"/>); must be null for other types.</param>
+    /// <param name="perNode">Whether the family describes the process it runs in (see <see cref="PerNode"/>).</param>
     /// <exception cref="MetricDefinitionException">Any rule of the data model is broken; the message names the culprit.</exception>
     public MetricDefinition(
         MetricType type,
@@ -38,7 +39,8 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
         IEnumerable<string>? labelNames = null,
         bool timestamped = false,
         GaugeMergePolicy gaugePolicy = GaugeMergePolicy.Max,
-        IEnumerable<double>? buckets = null)
+        IEnumerable<double>? buckets = null,
+        bool perNode = false)
     {
         MetricNames.ValidateMetricName(name);
         Type = type;
@@ -46,6 +48,7 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
         MetricNames.ValidateMetricName(Name);
         Help = string.IsNullOrEmpty(help) ? SampleName(type, Name) : help;
         Timestamped = timestamped;
+        PerNode = perNode;
         GaugePolicy = type == MetricType.Gauge ? gaugePolicy : GaugeMergePolicy.Max;
         _labelNames = labelNames?.ToArray() ?? [];
         ValidateLabels();
@@ -79,6 +82,14 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
     /// <summary>Whether updates record a timestamp that the exposition shows.</summary>
     public bool Timestamped { get; }
 
+    /// <summary>
+    /// Whether the family describes one process (its CPU time, memory, start time, runtime, Meter instruments) rather
+    /// than the work of the actors. Within a node it merges by its type's rule as any family does; in a cluster merge
+    /// (sources carrying a <c>node</c> source label) each node's series are kept apart under a <c>node</c> label,
+    /// whatever the type, and a node's series are not retained once it is gone.
+    /// </summary>
+    public bool PerNode { get; }
+
     /// <summary>The gauge merge policy (<see cref="GaugeMergePolicy.Max"/> for non-gauges).</summary>
     public GaugeMergePolicy GaugePolicy { get; }
 
@@ -106,6 +117,7 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
                 && Name == other.Name
                 && Help == other.Help
                 && Timestamped == other.Timestamped
+                && PerNode == other.PerNode
                 && GaugePolicy == other.GaugePolicy
                 && _labelNames.AsSpan().SequenceEqual(other._labelNames)
                 && _buckets.AsSpan().SequenceEqual(other._buckets)));
@@ -120,7 +132,7 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
     public override string ToString() =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"{TypeName(Type)} {Name}{{{string.Join(",", _labelNames)}}}{(Type == MetricType.Gauge ? " policy=" + GaugePolicy : string.Empty)}{(Type == MetricType.Histogram ? " buckets=[" + string.Join(",", _buckets.Select(b => b.ToString("R", CultureInfo.InvariantCulture))) + "]" : string.Empty)}{(Timestamped ? " timestamped" : string.Empty)}");
+            $"{TypeName(Type)} {Name}{{{string.Join(",", _labelNames)}}}{(Type == MetricType.Gauge ? " policy=" + GaugePolicy : string.Empty)}{(Type == MetricType.Histogram ? " buckets=[" + string.Join(",", _buckets.Select(b => b.ToString("R", CultureInfo.InvariantCulture))) + "]" : string.Empty)}{(Timestamped ? " timestamped" : string.Empty)}{(PerNode ? " per-node" : string.Empty)}");
 
     /// <summary>Describes how <paramref name="other"/> differs from this definition, for conflict messages.</summary>
     public string DescribeDifference(MetricDefinition other)
@@ -149,6 +161,11 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
         if (Timestamped != other.Timestamped)
         {
             return "timestamp flag differs";
+        }
+
+        if (PerNode != other.PerNode)
+        {
+            return "per-node flag differs";
         }
 
         return Help != other.Help ? "help text differs" : "identical";

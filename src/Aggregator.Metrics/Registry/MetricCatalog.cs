@@ -56,7 +56,8 @@ public sealed class MetricCatalog
             options.LabelNames,
             options.Timestamped,
             options.GaugePolicy ?? Options.DefaultGaugePolicy,
-            type == MetricType.Histogram ? options.Buckets ?? Buckets.Default : options.Buckets);
+            type == MetricType.Histogram ? options.Buckets ?? Buckets.Default : options.Buckets,
+            options.PerNode);
     }
 
     /// <summary>Registers <paramref name="definition"/> under the declared <paramref name="name"/>, applying the name-conflict policy.</summary>

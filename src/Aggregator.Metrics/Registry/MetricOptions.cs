@@ -21,6 +21,14 @@ public sealed record MetricOptions
     /// <summary>A gauge's merge policy across sources; null for the catalog's <see cref="MetricsOptions.DefaultGaugePolicy"/>.</summary>
     public GaugeMergePolicy? GaugePolicy { get; init; }
 
+    /// <summary>
+    /// Whether the metric describes the process it runs in (a per-process gauge or counter such as open connections or
+    /// CPU time) rather than the actors' work: in a cluster scrape each node's series then keep a <c>node</c> label
+    /// instead of being summed or maxed, and they are not retained once the node has left. See
+    /// <see cref="MetricDefinition.PerNode"/>.
+    /// </summary>
+    public bool PerNode { get; init; }
+
     /// <summary>A histogram's bucket bounds; null for <see cref="Buckets.Default"/>.</summary>
     public IReadOnlyList<double>? Buckets { get; init; }
 }

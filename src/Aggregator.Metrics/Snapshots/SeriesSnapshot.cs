@@ -51,6 +51,10 @@ public readonly struct SeriesSnapshot
 
     internal long[]? CumulativeBucketsArray => _cumulativeBuckets;
 
+    /// <summary>The same series under other label values (kept, not copied), for a merge that adds source labels.</summary>
+    internal SeriesSnapshot WithLabelValues(string[] labelValues) =>
+        new(labelValues, Value, Count, Sum, _cumulativeBuckets, TimestampMs, CreatedSeconds);
+
     /// <summary>A counter, gauge or info series.</summary>
     /// <param name="labelValues">The label values (kept, not copied: do not change the array afterwards).</param>
     /// <param name="value">The value.</param>

@@ -22,7 +22,9 @@ public sealed class InProcessCluster
     public static TimeSpan CollectionTimeout { get; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Starts a node with <paramref name="role"/> and its Aggregator (node and cluster collectors); it has not joined yet.</summary>
-    public ActorSystem Start(string role)
+    /// <param name="role">The node's cluster role.</param>
+    /// <param name="processCollector">Whether the process collector runs (off by default: it reports machine figures).</param>
+    public ActorSystem Start(string role, bool processCollector = false)
     {
         var config = ConfigurationFactory.ParseString($$"""
             akka.loglevel = ERROR
@@ -39,7 +41,7 @@ public sealed class InProcessCluster
             akka.coordinated-shutdown.run-by-actor-system-terminate = off
             aggregator.cluster.collection-timeout = {{(int)CollectionTimeout.TotalMilliseconds}}ms
             # The exact-value specs compare whole expositions: the built-in collectors report machine figures.
-            aggregator.collectors { process = off, runtime = off, meters = off, cluster = off }
+            aggregator.collectors { process = {{(processCollector ? "on" : "off")}}, runtime = off, meters = off, cluster = off }
             """).WithFallback(AggregatorClusterSettings.DefaultConfig());
         var system = ActorSystem.Create(SystemName, config);
         lock (_systems)

@@ -261,12 +261,79 @@ public sealed class AggregatorSerializerSpec : TestKit
     }
 
     [Fact]
+    public void The_per_node_flag_round_trips_with_and_without_timestamps()
+    {
+        var snapshot = new MetricsSnapshot(
+        [
+            Family(new MetricDefinition(MetricType.Counter, "jobs_total", "Jobs"), SeriesSnapshot.ForValue([], 3)),
+            Family(new MetricDefinition(MetricType.Counter, "process_cpu_seconds_total", "CPU", perNode: true), SeriesSnapshot.ForValue([], 2.5)),
+            Family(new MetricDefinition(MetricType.Gauge, "process_start_time_seconds", "Start", timestamped: true, perNode: true), SeriesSnapshot.ForValue([], 1_700_000_000, 1_700_000_000_000)),
+            Family(new MetricDefinition(MetricType.Gauge, "threads", "Threads", ["queue"], gaugePolicy: GaugeMergePolicy.All, perNode: true), SeriesSnapshot.ForValue(["q"], 4)),
+            Family(new MetricDefinition(MetricType.Histogram, "pause_seconds", "Pauses", buckets: [0.1], perNode: true), SeriesSnapshot.ForHistogram([], [1, 2], 0.5)),
+        ]);
+
+        var back = RoundTrip(new NodeCollectorProtocol.CollectReply(snapshot, ["a"], []));
+
+        SnapshotAssert.Equal(snapshot, back.Snapshot);
+        Assert.Equal(
+            [("jobs", false, false), ("pause_seconds", false, true), ("process_cpu_seconds", false, true), ("process_start_time_seconds", true, true), ("threads", false, true)],
+            back.Snapshot.Families.Select(f => (f.Name, f.Definition.Timestamped, f.Definition.PerNode)));
+    }
+
+    [Fact]
+    public void A_version_1_reply_from_an_older_node_still_decodes()
+    {
+        // A CollectReply as version 1 (manifest ACR1) wrote it, before families carried the per-node flag: answered
+        // ["/user/w1"], a timestamped counter process_cpu_seconds_total 2.5 and an all gauge queue{q="a"} 3.
+        byte[] version1 =
+        [
+            0x07, 0x08, 0x2F, 0x75, 0x73, 0x65, 0x72, 0x2F, 0x77, 0x31, 0x19, 0x70, 0x72, 0x6F, 0x63, 0x65, 0x73, 0x73, 0x5F,
+            0x63, 0x70, 0x75, 0x5F, 0x73, 0x65, 0x63, 0x6F, 0x6E, 0x64, 0x73, 0x5F, 0x74, 0x6F, 0x74, 0x61, 0x6C, 0x03, 0x43,
+            0x50, 0x55, 0x05, 0x71, 0x75, 0x65, 0x75, 0x65, 0x05, 0x51, 0x75, 0x65, 0x75, 0x65, 0x01, 0x71, 0x01, 0x61, 0x00,
+            0x01, 0x00, 0x00, 0x01, 0x02, 0x00, 0x01, 0x02, 0x00, 0x01, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x00, 0x04, 0x40, 0x80, 0xA0, 0xAB, 0xFE, 0xF9, 0x62, 0x01, 0x03, 0x04, 0x01, 0x05, 0x00, 0x04, 0x00, 0x01, 0x01,
+            0x06, 0x06,
+        ];
+
+        var back = (NodeCollectorProtocol.CollectReply)FromBinary(version1, AggregatorSerializer.CollectReplyManifestV1);
+
+        SnapshotAssert.Equal(
+            new MetricsSnapshot(
+            [
+                Family(new MetricDefinition(MetricType.Counter, "process_cpu_seconds_total", "CPU", timestamped: true), SeriesSnapshot.ForValue([], 2.5, 1_700_000_000_000)),
+                Family(new MetricDefinition(MetricType.Gauge, "queue", "Queue", ["q"], gaugePolicy: GaugeMergePolicy.All), SeriesSnapshot.ForValue(["a"], 3)),
+            ]),
+            back.Snapshot);
+        Assert.Equal(["/user/w1"], back.Answered);
+        Assert.Empty(back.Missing);
+        Assert.Equal("ACR2", AggregatorSerializer.CollectReplyManifest);
+    }
+
+    [Fact]
+    public void Unknown_family_flags_throw_SerializationException_naming_the_family()
+    {
+        var reply = new NodeCollectorProtocol.CollectReply(
+            new MetricsSnapshot([Family(new MetricDefinition(MetricType.Counter, "jobs_total", "Jobs", perNode: true), SeriesSnapshot.ForValue([], 3))]),
+            [],
+            []);
+        var bytes = ToBinary(reply);
+
+        // The payload ends with the family's flags (0x02, per-node), gauge policy, bucket count, series count, the
+        // series' flags and its value 3 as a zigzag varint.
+        Assert.Equal([0x02, 0x00, 0x00, 0x01, 0x01, 0x06], bytes[^6..]);
+        bytes[^6] = 0x06;
+
+        var error = Assert.Throws<SerializationException>(() => FromBinary(bytes, AggregatorSerializer.CollectReplyManifest));
+        Assert.Equal("Family 'jobs_total' has unknown flags 0x06.", error.Message);
+    }
+
+    [Fact]
     public void An_unknown_manifest_throws_SerializationException()
     {
         var serializer = Assert.IsType<AggregatorSerializer>(Sys.Serialization.FindSerializerForType(typeof(NodeCollectorProtocol.CollectReply)));
         var bytes = serializer.ToBinary(new NodeCollectorProtocol.CollectReply(MetricsSnapshot.Empty, [], []));
 
-        Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "ACR2"));
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "ACR3"));
         Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, string.Empty));
         Assert.Throws<SerializationException>(() => Sys.Serialization.Deserialize(bytes, AggregatorSerializer.SerializerId, "Nope"));
         Assert.Throws<SerializationException>(() => serializer.Manifest("not an Aggregator message"));

@@ -74,6 +74,74 @@ public sealed class MeterBridgeSpec
             Expose.Text(registry));
     }
 
+    [Fact]
+    public void An_instrument_that_never_published_yields_no_family_and_one_that_did_does()
+    {
+        using var meter = new Meter("Aggregator.Tests.Bridge." + Guid.NewGuid().ToString("N"));
+        using var bridge = new MeterBridge([meter.Name]);
+        var registry = new WorkerRegistry();
+        bridge.Register(registry);
+        meter.CreateCounter<long>("quic.connections", description: "Never used.");
+        meter.CreateHistogram<double>("quic.handshake.duration", unit: "s", description: "Never used.");
+        meter.CreateUpDownCounter<int>("quic.streams", description: "Never used.");
+        meter.CreateObservableCounter("quic.packets", () => 0L, description: "Polled, always zero.");
+        meter.CreateObservableGauge("quic.allocated", () => new Measurement<long>(0, new KeyValuePair<string, object?>("kind", "conn")), description: "Polled, always zero.");
+        meter.CreateObservableUpDownCounter("quic.queued", () => Array.Empty<Measurement<int>>(), description: "Polled, nothing observed.");
+        var requests = meter.CreateCounter<long>("shop.requests", description: "Requests.");
+        var queue = meter.CreateUpDownCounter<int>("shop.queue.size", description: "Queue.");
+        requests.Add(0);
+        queue.Add(2);
+        queue.Add(-2);
+
+        Assert.Equal(
+            """
+            # HELP shop_queue_size Queue.
+            # TYPE shop_queue_size gauge
+            shop_queue_size 0
+            # HELP shop_requests_total Requests.
+            # TYPE shop_requests_total counter
+            shop_requests_total 0
+
+            """,
+            Expose.Text(registry));
+        Assert.All(bridge.Collect(), f => Assert.True(f.Definition.PerNode, f.Name));
+    }
+
+    [Fact]
+    public void An_observable_instrument_appears_at_its_first_non_zero_observation_and_stays_through_zeros()
+    {
+        using var meter = new Meter("Aggregator.Tests.Bridge." + Guid.NewGuid().ToString("N"));
+        using var bridge = new MeterBridge([meter.Name]);
+        var registry = new WorkerRegistry();
+        bridge.Register(registry);
+        long sent = 0;
+        meter.CreateObservableCounter("link.sent", () => sent, unit: "By", description: "Bytes sent.");
+
+        var before = Expose.Text(registry);
+        sent = 512;
+        var first = Expose.Text(registry);
+        sent = 0;
+        var reset = Expose.Text(registry);
+
+        Assert.Equal(string.Empty, before);
+        Assert.Equal(
+            """
+            # HELP link_sent_bytes_total Bytes sent.
+            # TYPE link_sent_bytes_total counter
+            link_sent_bytes_total 512
+
+            """,
+            first);
+        Assert.Equal(
+            """
+            # HELP link_sent_bytes_total Bytes sent.
+            # TYPE link_sent_bytes_total counter
+            link_sent_bytes_total 0
+
+            """,
+            reset);
+    }
+
     [Theory]
     [InlineData("http.server.request.duration", "s", "http_server_request_duration_seconds")]
     [InlineData("process.memory", "By", "process_memory_bytes")]

@@ -30,4 +30,13 @@ public sealed class ProcessAndRuntimeCollectorSpec
         Assert.Equal(GC.MaxGeneration + 1, families["dotnet_gc_collections"].Series.Count);
         Assert.True(families["dotnet_threadpool_threads"].Series[0].Value >= 1);
     }
+
+    [Fact]
+    public void Every_process_and_runtime_family_is_per_node()
+    {
+        var families = ProcessCollector.Collect().Concat(RuntimeCollector.Collect()).ToArray();
+
+        Assert.Equal(14, families.Length);
+        Assert.All(families, f => Assert.True(f.Definition.PerNode, f.Name));
+    }
 }

@@ -136,16 +136,21 @@ public sealed class MergePropertySpec
             var members = sources.Select(s => (Source: s, Family: s.Snapshot.Find(name))).Where(m => m.Family is not null).ToArray();
             var first = members[0].Family!.Definition;
             var all = first.Type == MetricType.Gauge && first.GaugePolicy == GaugeMergePolicy.All;
+
+            // An all gauge keeps every worker of every node apart; a per-node family keeps only the nodes apart.
+            var perNode = members.Any(m => m.Family!.Definition.PerNode);
+            string[] added = all ? ["worker", "node"] : perNode ? ["node"] : [];
             var definition = new MetricDefinition(
                 first.Type,
                 first.SampleName(),
                 first.Help,
-                all ? [.. first.LabelNames, "worker", "node"] : first.LabelNames,
+                [.. first.LabelNames, .. added],
                 members.Any(m => m.Family!.Definition.Timestamped),
                 first.GaugePolicy,
-                first.Type == MetricType.Histogram ? first.Buckets : null);
+                first.Type == MetricType.Histogram ? first.Buckets : null,
+                perNode);
             var series = members
-                .SelectMany(m => m.Family!.Series.Select(s => all ? Relabel(s, m.Source.Worker, m.Source.Node) : s))
+                .SelectMany(m => m.Family!.Series.Select(s => Relabel(first.Type, s, all ? [m.Source.Worker, m.Source.Node] : perNode ? [m.Source.Node] : [])))
                 .GroupBy(s => string.Join('\0', s.LabelValues))
                 .Select(g => Fold(definition, [.. g]))
                 .ToArray();
@@ -155,8 +160,12 @@ public sealed class MergePropertySpec
         return new MetricsSnapshot(families);
     }
 
-    private static SeriesSnapshot Relabel(SeriesSnapshot s, string worker, string node) =>
-        SeriesSnapshot.ForValue([.. s.LabelValues, worker, node], s.Value, s.TimestampMs);
+    private static SeriesSnapshot Relabel(MetricType type, SeriesSnapshot s, string[] added) => added.Length == 0 ? s : type switch
+    {
+        MetricType.Histogram => SeriesSnapshot.ForHistogram([.. s.LabelValues, .. added], [.. s.CumulativeBuckets], s.Sum, s.TimestampMs, s.CreatedSeconds),
+        MetricType.Summary => SeriesSnapshot.ForSummary([.. s.LabelValues, .. added], s.Count, s.Sum, s.TimestampMs, s.CreatedSeconds),
+        _ => SeriesSnapshot.ForValue([.. s.LabelValues, .. added], s.Value, s.TimestampMs, s.CreatedSeconds),
+    };
 
     private static SeriesSnapshot Fold(MetricDefinition definition, SeriesSnapshot[] group)
     {

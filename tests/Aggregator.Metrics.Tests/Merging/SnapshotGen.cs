@@ -80,6 +80,33 @@ internal static class SnapshotGen
             Def(MetricType.Info, "build_info", "Build.", ["version", "queue"], timestamped: true),
             [Def(MetricType.Info, "build_info", "Build info.", ["version", "queue"], timestamped: true)],
             [Def(MetricType.Info, "build_info", "Build.", ["version"])]),
+
+        // Per-node families: kept apart by a node label in a cluster merge. A source that does not mark one still merges
+        // with those that do (the flag is an "or"); one that already has a node label cannot get another.
+        new(
+            Def(MetricType.Counter, "cpu_seconds_total", "CPU time.", ["queue"], perNode: true),
+            [Def(MetricType.Counter, "cpu_seconds_total", "CPU time.", ["queue"]), Def(MetricType.Counter, "cpu_seconds_total", "CPU time.", ["queue"], timestamped: true, perNode: true)],
+            [Def(MetricType.Counter, "cpu_seconds_total", "CPU time.", ["node"], perNode: true), Def(MetricType.Gauge, "cpu_seconds", "CPU time.", ["queue"], perNode: true)]),
+        new(
+            Def(MetricType.Gauge, "start_time_seconds", "Start time.", [], perNode: true),
+            [Def(MetricType.Gauge, "start_time_seconds", "Start time.", [], timestamped: true, perNode: true)],
+            [Def(MetricType.Gauge, "start_time_seconds", "Start time.", [], policy: GaugeMergePolicy.Min, perNode: true)]),
+        new(
+            Def(MetricType.Gauge, "threads", "Threads.", ["queue"], policy: GaugeMergePolicy.All, perNode: true),
+            [Def(MetricType.Gauge, "threads", "Threads.", ["queue"], policy: GaugeMergePolicy.All)],
+            [Def(MetricType.Gauge, "threads", "Threads.", ["queue"], policy: GaugeMergePolicy.Sum, perNode: true)]),
+        new(
+            Def(MetricType.Histogram, "gc_pause_seconds", "GC pauses.", ["queue"], timestamped: true, buckets: [0.001, 0.1], perNode: true),
+            [Def(MetricType.Histogram, "gc_pause_seconds", "GC pause time.", ["queue"], timestamped: true, buckets: [0.001, 0.1], perNode: true)],
+            [Def(MetricType.Histogram, "gc_pause_seconds", "GC pauses.", ["queue"], timestamped: true, buckets: [1], perNode: true)]),
+        new(
+            Def(MetricType.Summary, "alloc_bytes", "Allocations.", [], perNode: true),
+            [Def(MetricType.Summary, "alloc_bytes", "Allocations.", [], timestamped: true, perNode: true)],
+            [Def(MetricType.Counter, "alloc_bytes_total", "Allocations.", [], perNode: true)]),
+        new(
+            Def(MetricType.Info, "runtime_info", "Runtime.", ["version"], perNode: true),
+            [Def(MetricType.Info, "runtime_info", "Runtime, described.", ["version"], perNode: true)],
+            [Def(MetricType.Info, "runtime_info", "Runtime.", ["version", "queue"], perNode: true)]),
     ];
 
     /// <summary>
@@ -222,8 +249,9 @@ internal static class SnapshotGen
         string[] labels,
         bool timestamped = false,
         GaugeMergePolicy policy = GaugeMergePolicy.Max,
-        double[]? buckets = null) =>
-        new(type, name, help, labels, timestamped, policy, type == MetricType.Histogram ? buckets ?? [0.1, 1] : null);
+        double[]? buckets = null,
+        bool perNode = false) =>
+        new(type, name, help, labels, timestamped, policy, type == MetricType.Histogram ? buckets ?? [0.1, 1] : null, perNode);
 
     /// <summary>One family slot: the agreed definition, compatible variants and conflicting variants.</summary>
     public sealed record Slot(MetricDefinition Definition, MetricDefinition[] Compatible, MetricDefinition[] Conflicting);
