@@ -37,7 +37,7 @@ internal static class DepartedLedger
         FoldPrefix + Convert.ToBase64String(SnapshotCodec.Encode([Sorted(roles)], null, 0));
 
     public static byte[] EncodeDeparted(Address address, IEnumerable<string> roles, long removedAtMs, MetricsSnapshot totals) =>
-        SnapshotCodec.Encode([[address.ToString()], Sorted(roles)], totals, removedAtMs);
+        Versioned(SnapshotCodec.Encode([[address.ToString()], Sorted(roles)], totals, removedAtMs));
 
     /// <summary>Reads the replicated state: each departed incarnation at the maximum over its writers, and the folds.</summary>
     public static Ledger Read(LWWDictionary<string, byte[]> data)
@@ -48,12 +48,12 @@ internal static class DepartedLedger
         {
             if (key.StartsWith(FoldPrefix, StringComparison.Ordinal))
             {
-                var (lists, snapshot, _) = SnapshotCodec.Decode(value, 3);
+                var (lists, snapshot, _) = Decode(value, 3);
                 folds[key] = new Fold([.. lists[0]], [.. lists[1].Zip(lists[2], (id, at) => (id, long.Parse(at, CultureInfo.InvariantCulture)))], snapshot ?? MetricsSnapshot.Empty);
             }
             else
             {
-                var (lists, snapshot, removedAt) = SnapshotCodec.Decode(value, 2);
+                var (lists, snapshot, removedAt) = Decode(value, 2);
                 var incarnation = key[..key.LastIndexOf(Separator)];
                 var totals = snapshot ?? MetricsSnapshot.Empty;
                 members[incarnation] = members.TryGetValue(incarnation, out var known)
@@ -92,10 +92,10 @@ internal static class DepartedLedger
             var sources = byRoles.Select(m => new MergeSource(m.Key, m.Value.Totals, MergeLabel)).Append(new MergeSource(FoldPrefix, fold.Totals, MergeLabel));
             var totals = SnapshotMerger.Merge(sources).Snapshot;
             var folded = fold.Folded.Where(f => f.AtMs >= forgetBeforeMs).Concat(byRoles.Select(m => (m.Key, nowMs))).ToArray();
-            data = data.SetItem(cluster, byRoles.Key, SnapshotCodec.Encode(
+            data = data.SetItem(cluster, byRoles.Key, Versioned(SnapshotCodec.Encode(
                 [fold.Roles, [.. folded.Select(f => f.Item1)], [.. folded.Select(f => f.Item2.ToString(CultureInfo.InvariantCulture))]],
                 totals,
-                0));
+                0)));
         }
 
         var dueIds = due.Select(m => m.Key).ToHashSet(StringComparer.Ordinal);
@@ -109,6 +109,18 @@ internal static class DepartedLedger
 
         return data;
     }
+
+    // Entries outlive the node that wrote them, so each carries the snapshot format version it was written in.
+    private static byte[] Versioned(byte[] body)
+    {
+        var value = new byte[body.Length + 1];
+        value[0] = SnapshotCodec.CurrentVersion;
+        body.CopyTo(value, 1);
+        return value;
+    }
+
+    private static (IReadOnlyList<string>[] StringLists, MetricsSnapshot? Snapshot, long Extra) Decode(byte[] value, int stringListCount) =>
+        SnapshotCodec.Decode(value.AsSpan(1), stringListCount, value[0]);
 
     private static string[] Sorted(IEnumerable<string> roles) => [.. roles.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 

@@ -238,7 +238,7 @@ public sealed class PerNodeMergeSpec
         MergeSource N(string name, double cpu, double jobs) => new(name, Of(F(Cpu, V(cpu)), F(Jobs, V(jobs))), "node");
         var before = engine.Merge([N(Node1, 3, 10), N(Node2, 4, 20)]);
 
-        engine.Retire(Node2);
+        engine.Retire(Node2, Node2);
         var after = engine.Merge([N(Node1, 5, 11)]);
         var silent = engine.Merge([], missing: [Node1]);
 
