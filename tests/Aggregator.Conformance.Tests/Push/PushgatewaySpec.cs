@@ -116,7 +116,7 @@ public sealed class PushgatewaySpec : IAsyncLifetime
 
             Assert.True(result.Success, result.ToString());
             Assert.Equal(
-                ["aggregator_collection_duration_seconds=" + merged.Find("aggregator_collection_duration_seconds")!.Series[0].Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "aggregator_source_up=1", "handled_total=6"],
+                ["aggregator_collection_duration_seconds=" + merged.Find("aggregator_collection_duration_seconds")!.Series[0].Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "aggregator_merge_sources=4", "aggregator_retired_groups=0", "aggregator_selection_cache_entries=0", "aggregator_source_up=1", "handled_total=6"],
                 (await Group("node", "instance", string.Empty))!);
         }
         finally
