@@ -17,7 +17,6 @@ public sealed class WorkerSelection : IEquatable<WorkerSelection>
     {
         _patterns = [.. (patterns ?? []).Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Trim()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         _regexes = [.. _patterns.Select(Glob.ToRegex)];
-        Key = string.Join('\n', _patterns);
     }
 
     /// <summary>The selection of every worker.</summary>
@@ -28,9 +27,6 @@ public sealed class WorkerSelection : IEquatable<WorkerSelection>
 
     /// <summary>True when every worker is selected.</summary>
     public bool IsAll => _patterns.Length == 0;
-
-    /// <summary>A string equal for equal selections, used to join concurrent collections of the same selection.</summary>
-    public string Key { get; }
 
     /// <summary>Whether the worker with this path (without address, e.g. <c>/user/orders/o-1</c>) is selected.</summary>
     public bool Matches(string path)
@@ -54,13 +50,22 @@ public sealed class WorkerSelection : IEquatable<WorkerSelection>
     }
 
     /// <inheritdoc />
-    public bool Equals(WorkerSelection? other) => other is not null && Key == other.Key;
+    public bool Equals(WorkerSelection? other) => other is not null && _patterns.AsSpan().SequenceEqual(other._patterns);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as WorkerSelection);
 
     /// <inheritdoc />
-    public override int GetHashCode() => Key.GetHashCode(StringComparison.Ordinal);
+    public override int GetHashCode()
+    {
+        var hash = default(HashCode);
+        foreach (var pattern in _patterns)
+        {
+            hash.Add(pattern, StringComparer.Ordinal);
+        }
+
+        return hash.ToHashCode();
+    }
 
     /// <inheritdoc />
     public override string ToString() => IsAll ? "all workers" : string.Join(", ", _patterns);

@@ -16,7 +16,7 @@ namespace Aggregator.Cluster.Collection;
 /// missing, contributing their last counters; removed members are retired, so cluster-wide counters never go down
 /// while this node lives.
 /// </summary>
-internal sealed class ClusterCollectorActor : FanOutCollector
+internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>
 {
     private const string NodeLevel = "node";
     private const string ClusterLevel = "cluster";
@@ -31,7 +31,7 @@ internal sealed class ClusterCollectorActor : FanOutCollector
 
     // One engine per worker selection: a node's answer (and so its last counters, retained when it goes) depends on
     // which of its workers were asked, so the past of one selection must never stand in for another's.
-    private readonly Dictionary<string, MergeEngine> _engines = new(StringComparer.Ordinal);
+    private readonly Dictionary<WorkerSelection, MergeEngine> _engines = [];
     private readonly Dictionary<Address, Akka.Cluster.Member> _members = [];
     private readonly HashSet<Address> _unreachable = [];
 
@@ -39,6 +39,7 @@ internal sealed class ClusterCollectorActor : FanOutCollector
     private readonly Dictionary<string, Akka.Cluster.Member> _removed = new(StringComparer.Ordinal);
 
     public ClusterCollectorActor(AggregatorClusterSettings settings, IActorRef localNodeCollector)
+        : base(settings.CollectionTimeout)
     {
         _settings = settings;
         _localNodeCollector = localNodeCollector;
@@ -59,10 +60,7 @@ internal sealed class ClusterCollectorActor : FanOutCollector
         Receive<UnreachableMember>(m => _unreachable.Add(m.Member.Address));
         Receive<ReachableMember>(m => _unreachable.Remove(m.Member.Address));
         Receive<ClusterCollectorProtocol.Collect>(c =>
-        {
-            var timeout = c.Timeout ?? _settings.CollectionTimeout;
-            StartOrJoin(c.Nodes.Key + "|" + c.Workers.Key, Sender, () => Targets(c, timeout), timeout, c);
-        });
+            StartOrJoin(new ClusterSelection(c.Nodes, c.Workers), Sender, () => Targets(c), c.Timeout ?? _settings.CollectionTimeout, c));
     }
 
     public static Props Props(AggregatorClusterSettings settings, IActorRef localNodeCollector) =>
@@ -77,10 +75,10 @@ internal sealed class ClusterCollectorActor : FanOutCollector
     {
         var request = (ClusterCollectorProtocol.Collect)completed.Request;
         var nodes = request.Nodes;
-        if (!_engines.TryGetValue(request.Workers.Key, out var engine))
+        if (!_engines.TryGetValue(request.Workers, out var engine))
         {
             var log = _log;
-            _engines[request.Workers.Key] = engine = new MergeEngine(NodeLevel, conflict => log.Warning("{0}", conflict));
+            _engines[request.Workers] = engine = new MergeEngine(NodeLevel, conflict => log.Warning("{0}", conflict));
         }
 
         var sources = completed.Answered.Select(a => new MergeSource(a.Target.MergeName, a.Snapshot, NodeLevel)).ToArray();
@@ -95,7 +93,7 @@ internal sealed class ClusterCollectorActor : FanOutCollector
         return new ClusterCollectorProtocol.CollectReply(SnapshotMerger.Combine(merged.Snapshot, self), answered, missing);
     }
 
-    private List<FanOutTarget> Targets(ClusterCollectorProtocol.Collect collect, TimeSpan timeout)
+    private List<FanOutTarget> Targets(ClusterCollectorProtocol.Collect collect)
     {
         var targets = new List<FanOutTarget>();
         foreach (var (address, member) in _members)
@@ -107,21 +105,23 @@ internal sealed class ClusterCollectorActor : FanOutCollector
 
             var askable = member.Status == Akka.Cluster.MemberStatus.Up && !_unreachable.Contains(address);
             var name = address.ToString();
-            targets.Add(new FanOutTarget(name, name, askable ? AskNode(address, collect.Workers, timeout) : null));
+            targets.Add(new FanOutTarget(name, name, askable ? AskNode(address, collect.Workers) : null));
         }
 
         return targets;
     }
 
-    private Func<long, TimeSpan, Task<MetricsSnapshot>> AskNode(Address address, WorkerSelection workers, TimeSpan timeout)
+    private Func<long, TimeSpan, Task<MetricsSnapshot>> AskNode(Address address, WorkerSelection workers)
     {
-        var request = new NodeCollectorProtocol.Collect(workers, timeout * NodeTimeoutShare);
         var selection = address == _cluster.SelfAddress
             ? null
             : Context.ActorSelection(new RootActorPath(address) / "system" / AggregatorExtension.NodeCollectorName);
         var local = _localNodeCollector;
         return async (_, askTimeout) =>
         {
+            // The node's budget follows the collection's asks, not the first requester: a hurried first one must not
+            // leave the nodes' answers short for those who join.
+            var request = new NodeCollectorProtocol.Collect(workers, askTimeout * NodeTimeoutShare);
             var reply = selection is null
                 ? await local.Ask<NodeCollectorProtocol.CollectReply>(request, askTimeout).ConfigureAwait(false)
                 : await selection.Ask<NodeCollectorProtocol.CollectReply>(request, askTimeout).ConfigureAwait(false);
