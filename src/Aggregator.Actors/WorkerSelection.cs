@@ -24,7 +24,6 @@ public sealed class WorkerSelection : IEquatable<WorkerSelection>, IMergeSelecti
     {
         _patterns = [.. (patterns ?? []).Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Trim()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         _regexes = [.. _patterns.Select(Glob.ToRegex)];
-        Key = string.Join('\n', _patterns);
     }
 
     /// <summary>The selection of every worker.</summary>
@@ -35,9 +34,6 @@ public sealed class WorkerSelection : IEquatable<WorkerSelection>, IMergeSelecti
 
     /// <summary>True when every worker is selected.</summary>
     public bool IsAll => _patterns.Length == 0;
-
-    /// <summary>A string equal for equal selections, used to join concurrent collections of the same selection.</summary>
-    public string Key { get; }
 
     /// <summary>Whether the worker with this path (without address, e.g. <c>/user/orders/o-1</c>) is selected.</summary>
     public bool Matches(string path)
@@ -98,13 +94,22 @@ public sealed class WorkerSelection : IEquatable<WorkerSelection>, IMergeSelecti
     }
 
     /// <inheritdoc />
-    public bool Equals(WorkerSelection? other) => other is not null && Key == other.Key;
+    public bool Equals(WorkerSelection? other) => other is not null && _patterns.AsSpan().SequenceEqual(other._patterns);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as WorkerSelection);
 
     /// <inheritdoc />
-    public override int GetHashCode() => Key.GetHashCode(StringComparison.Ordinal);
+    public override int GetHashCode()
+    {
+        var hash = default(HashCode);
+        foreach (var pattern in _patterns)
+        {
+            hash.Add(pattern, StringComparer.Ordinal);
+        }
+
+        return hash.ToHashCode();
+    }
 
     /// <inheritdoc />
     public override string ToString() => IsAll ? "all workers" : string.Join(", ", _patterns);

@@ -40,7 +40,7 @@ public sealed class AggregatorClusterExtension : IExtension
             ClusterStateCollector.Register(Node.Shared, Akka.Cluster.Cluster.Get(system));
         }
 
-        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseClusterLeave, "aggregator-final-totals", () => WriteFinalTotalsAsync(system));
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeClusterShutdown, "aggregator-final-totals", () => WriteFinalTotalsAsync(system));
     }
 
     /// <summary>This node's Aggregator.</summary>
@@ -77,7 +77,7 @@ public sealed class AggregatorClusterExtension : IExtension
     private async Task<Done> WriteFinalTotalsAsync(ExtendedActorSystem system)
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
-        if (cluster.SelfMember.Status != Akka.Cluster.MemberStatus.Up)
+        if (cluster.SelfMember.Status is not (Akka.Cluster.MemberStatus.Up or Akka.Cluster.MemberStatus.Leaving))
         {
             return Done.Instance;
         }

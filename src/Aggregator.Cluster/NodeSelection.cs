@@ -19,7 +19,6 @@ public sealed class NodeSelection : IEquatable<NodeSelection>
         Roles = [.. Clean(roles)];
         Addresses = [.. Clean(addresses)];
         _addresses = [.. Addresses.Select(Glob.ToRegex)];
-        Key = "roles=" + string.Join(",", Roles) + ";nodes=" + string.Join(",", Addresses);
     }
 
     /// <summary>Every node.</summary>
@@ -30,9 +29,6 @@ public sealed class NodeSelection : IEquatable<NodeSelection>
 
     /// <summary>The address patterns, sorted.</summary>
     public IReadOnlyList<string> Addresses { get; }
-
-    /// <summary>A string equal for equal selections.</summary>
-    public string Key { get; }
 
     /// <summary>Whether a node with this address and these roles is selected.</summary>
     public bool Matches(Address address, IEnumerable<string> roles)
@@ -48,16 +44,28 @@ public sealed class NodeSelection : IEquatable<NodeSelection>
     public bool MatchesAddress(string address) => _addresses.Length == 0 || _addresses.Any(a => a.IsMatch(address));
 
     /// <inheritdoc />
-    public bool Equals(NodeSelection? other) => other is not null && Key == other.Key;
+    public bool Equals(NodeSelection? other) =>
+        other is not null && Roles.SequenceEqual(other.Roles, StringComparer.Ordinal) && Addresses.SequenceEqual(other.Addresses, StringComparer.Ordinal);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as NodeSelection);
 
     /// <inheritdoc />
-    public override int GetHashCode() => Key.GetHashCode(StringComparison.Ordinal);
+    public override int GetHashCode()
+    {
+        // The count keeps a role apart from the same text as an address pattern.
+        var hash = default(HashCode);
+        hash.Add(Roles.Count);
+        foreach (var value in Roles.Concat(Addresses))
+        {
+            hash.Add(value, StringComparer.Ordinal);
+        }
+
+        return hash.ToHashCode();
+    }
 
     /// <inheritdoc />
-    public override string ToString() => Key;
+    public override string ToString() => "roles=" + string.Join(",", Roles) + ";nodes=" + string.Join(",", Addresses);
 
     private static IEnumerable<string> Clean(IEnumerable<string>? values) =>
         (values ?? []).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);

@@ -106,6 +106,9 @@ public sealed class CounterWorker : MeteredReceiveActor
 /// </summary>
 public sealed class SlowCountingWorker : UntypedActor
 {
+    /// <summary>Akka's built-in pinned dispatcher: a thread per actor, so that the pauses do not starve the thread pool.</summary>
+    public const string OwnThread = "akka.io.pinned-dispatcher";
+
     private readonly WorkerMetrics _metrics;
     private readonly int[] _requests;
     private readonly TimeSpan _pause;

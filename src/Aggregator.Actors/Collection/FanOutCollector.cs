@@ -5,45 +5,61 @@ using Aggregator.Metrics;
 namespace Aggregator.Actors.Collection;
 
 /// <summary>
-/// The fan-out shared by the node collector (over workers) and the cluster collector (over nodes): one collection
-/// per selection at a time (later requests for the same selection join it), every target asked under a request id
-/// and the timeout, late answers discarded, and the collection finished when every target has answered or failed,
-/// or when the timeout strikes.
+/// The fan-out shared by the node collector (over workers) and the cluster collector (over nodes). A collection asks
+/// every target of one selection under a request id, and late answers are discarded by that id. Every requester waits
+/// until its own deadline or until every target has answered or failed, whichever comes first; a collection ends when
+/// it is complete or when its last requester has had its answer.
 /// </summary>
-internal abstract class FanOutCollector : ReceiveActor
+/// <remarks>
+/// A collection's asks stay open for its ask timeout: the longer of its first requester's timeout and the configured
+/// collection timeout, and a tenth more. So a requester in a hurry cannot cut the collection short for those who join
+/// it. A later request for the same selection joins the newest collection when its own deadline falls before that
+/// collection's asks close; otherwise it starts a new collection, which the selection's later requests then join.
+/// </remarks>
+/// <typeparam name="TSelection">What a collection is of; requests with equal selections share collections.</typeparam>
+internal abstract class FanOutCollector<TSelection> : ReceiveActor
+    where TSelection : notnull
 {
-    private readonly Dictionary<string, Collection> _inFlight = new(StringComparer.Ordinal);
+    // The asks stay open this share longer than any requester needs: otherwise a request with the same timeout as the
+    // first, arriving a moment later, would have a later deadline than the asks and could never share the collection.
+    private const double JoinWindowShare = 0.1;
+
+    private readonly TimeSpan _collectionTimeout;
+    private readonly Dictionary<TSelection, Collection> _newest = [];
+    private readonly Dictionary<long, Collection> _running = [];
     private long _nextRequestId;
 
-    protected FanOutCollector()
+    /// <param name="collectionTimeout">The configured collection timeout: no collection's asks close sooner.</param>
+    protected FanOutCollector(TimeSpan collectionTimeout)
     {
+        _collectionTimeout = collectionTimeout;
         Receive<TargetAnswered>(OnAnswered);
         Receive<TargetFailed>(OnFailed);
-        Receive<CollectionTimedOut>(t => Finish(t.RequestId));
         Receive<WaiterTimedOut>(OnWaiterTimedOut);
     }
 
     /// <summary>
-    /// Joins the collection in flight for <paramref name="key"/>, or starts one over <paramref name="targets"/>. The
-    /// requester gets what <see cref="Complete"/> returns; one that joins with a timeout ending before the collection's
-    /// gets, at its own timeout, what has arrived by then.
+    /// Joins the newest collection of <paramref name="selection"/> when <paramref name="timeout"/> ends before its asks
+    /// close, or starts one over <paramref name="targets"/>. The requester gets what <see cref="Complete"/> returns: for
+    /// the complete collection, or for what has arrived by its own timeout.
     /// </summary>
-    protected void StartOrJoin(string key, IActorRef requester, Func<IReadOnlyList<FanOutTarget>> targets, TimeSpan timeout, object request)
+    protected void StartOrJoin(TSelection selection, IActorRef requester, Func<IReadOnlyList<FanOutTarget>> targets, TimeSpan timeout, object request)
     {
-        if (_inFlight.TryGetValue(key, out var running))
+        if (_newest.TryGetValue(selection, out var newest) && newest.Clock.Elapsed + timeout <= newest.AskTimeout)
         {
-            running.Waiters.Add(requester);
-            if (running.Clock.Elapsed + timeout < running.Timeout)
-            {
-                running.WaiterTimers.Add(Context.System.Scheduler.ScheduleTellOnceCancelable(timeout, Self, new WaiterTimedOut(running.RequestId, requester), Self));
-            }
-
+            AddWaiter(newest, requester, timeout);
             return;
         }
 
         var id = ++_nextRequestId;
-        var collection = new Collection(id, key, request, requester, timeout);
-        _inFlight[key] = collection;
+        var askTimeout = (timeout > _collectionTimeout ? timeout : _collectionTimeout) * (1 + JoinWindowShare);
+        var collection = new Collection(id, selection, request, askTimeout);
+        _newest[selection] = collection;
+        _running[id] = collection;
+
+        // Waiting before anything is asked: a collection with nothing to ask is complete at once.
+        AddWaiter(collection, requester, timeout);
+
         var self = Self;
         foreach (var target in targets())
         {
@@ -54,25 +70,29 @@ internal abstract class FanOutCollector : ReceiveActor
                 continue;
             }
 
-            target.Ask(id, timeout).PipeTo(
+            target.Ask(id, askTimeout).PipeTo(
                 self,
                 success: snapshot => new TargetAnswered(id, target.MergeName, snapshot),
                 failure: _ => new TargetFailed(id, target.MergeName));
         }
 
-        if (!FinishIfComplete(collection))
-        {
-            collection.Timer = Context.System.Scheduler.ScheduleTellOnceCancelable(timeout, Self, new CollectionTimedOut(id), Self);
-        }
+        FinishIfComplete(collection);
     }
 
-    /// <summary>Builds the reply to a finished collection; called once per collection.</summary>
+    /// <summary>Builds the reply to a collection, complete or as far as it has come at a requester's deadline.</summary>
     protected abstract object Complete(CompletedCollection completed);
+
+    private void AddWaiter(Collection collection, IActorRef requester, TimeSpan timeout)
+    {
+        var waiter = new Waiter(requester);
+        collection.Waiters.Add(waiter);
+        waiter.Timer = Context.System.Scheduler.ScheduleTellOnceCancelable(timeout, Self, new WaiterTimedOut(collection.RequestId, waiter), Self);
+    }
 
     private void OnAnswered(TargetAnswered answered)
     {
-        // An answer to a collection that already finished is late: discarded, never merged into a later one.
-        if (Find(answered.RequestId) is not { } collection || !collection.Pending.Remove(answered.Target, out var target))
+        // An answer to a collection that already ended is late: discarded, never merged into a later one.
+        if (!_running.TryGetValue(answered.RequestId, out var collection) || !collection.Pending.Remove(answered.Target, out var target))
         {
             return;
         }
@@ -84,7 +104,7 @@ internal abstract class FanOutCollector : ReceiveActor
     private void OnFailed(TargetFailed failed)
     {
         // The target stays pending, so it is reported missing; the collection need not wait for it any longer.
-        if (Find(failed.RequestId) is { } collection && collection.Pending.ContainsKey(failed.Target))
+        if (_running.TryGetValue(failed.RequestId, out var collection) && collection.Pending.ContainsKey(failed.Target))
         {
             collection.Failed.Add(failed.Target);
             FinishIfComplete(collection);
@@ -93,77 +113,73 @@ internal abstract class FanOutCollector : ReceiveActor
 
     private void OnWaiterTimedOut(WaiterTimedOut timedOut)
     {
-        // The collection goes on for its other waiters; this one gets a partial result, as at its own collection's timeout.
-        if (Find(timedOut.RequestId) is { } collection && collection.Waiters.Remove(timedOut.Waiter))
-        {
-            timedOut.Waiter.Tell(Complete(new CompletedCollection(collection.Request, [.. collection.Answered], [.. collection.Pending.Values], collection.Clock.Elapsed)));
-        }
-    }
-
-    private bool FinishIfComplete(Collection collection)
-    {
-        if (collection.Pending.Count != collection.Failed.Count)
-        {
-            return false;
-        }
-
-        Finish(collection.RequestId);
-        return true;
-    }
-
-    private void Finish(long requestId)
-    {
-        if (Find(requestId) is not { } collection)
+        // The collection goes on for its other waiters; this one gets what has arrived so far.
+        if (!_running.TryGetValue(timedOut.RequestId, out var collection) || !collection.Waiters.Remove(timedOut.Waiter))
         {
             return;
         }
 
-        _inFlight.Remove(collection.Key);
-        collection.Timer?.Cancel();
-        foreach (var timer in collection.WaiterTimers)
+        timedOut.Waiter.Requester.Tell(Complete(Snapshot(collection, [.. collection.Answered])));
+        if (collection.Waiters.Count == 0)
         {
-            timer.Cancel();
+            End(collection);
+        }
+    }
+
+    private void FinishIfComplete(Collection collection)
+    {
+        if (collection.Pending.Count != collection.Failed.Count)
+        {
+            return;
         }
 
-        var reply = Complete(new CompletedCollection(collection.Request, collection.Answered, [.. collection.Pending.Values], collection.Clock.Elapsed));
+        End(collection);
+        var reply = Complete(Snapshot(collection, collection.Answered));
         foreach (var waiter in collection.Waiters)
         {
-            waiter.Tell(reply);
+            waiter.Timer?.Cancel();
+            waiter.Requester.Tell(reply);
         }
     }
 
-    private Collection? Find(long requestId)
+    private void End(Collection collection)
     {
-        foreach (var collection in _inFlight.Values)
-        {
-            if (collection.RequestId == requestId)
-            {
-                return collection;
-            }
-        }
+        _running.Remove(collection.RequestId);
 
-        return null;
+        // A newer collection of the same selection may have taken the key; it goes on.
+        if (_newest.TryGetValue(collection.Selection, out var newest) && newest == collection)
+        {
+            _newest.Remove(collection.Selection);
+        }
     }
+
+    private static CompletedCollection Snapshot(Collection collection, IReadOnlyList<AnsweredTarget> answered) =>
+        new(collection.Request, answered, [.. collection.Pending.Values], collection.Clock.Elapsed);
 
     private sealed record TargetAnswered(long RequestId, string Target, MetricsSnapshot Snapshot);
 
     private sealed record TargetFailed(long RequestId, string Target);
 
-    private sealed record CollectionTimedOut(long RequestId);
+    private sealed record WaiterTimedOut(long RequestId, Waiter Waiter);
 
-    private sealed record WaiterTimedOut(long RequestId, IActorRef Waiter);
-
-    private sealed class Collection(long requestId, string key, object request, IActorRef firstWaiter, TimeSpan timeout)
+    private sealed class Waiter(IActorRef requester)
     {
-        public TimeSpan Timeout { get; } = timeout;
+        public IActorRef Requester { get; } = requester;
 
+        public ICancelable? Timer { get; set; }
+    }
+
+    private sealed class Collection(long requestId, TSelection selection, object request, TimeSpan askTimeout)
+    {
         public long RequestId { get; } = requestId;
 
-        public string Key { get; } = key;
+        public TSelection Selection { get; } = selection;
 
         public object Request { get; } = request;
 
-        public List<IActorRef> Waiters { get; } = [firstWaiter];
+        public TimeSpan AskTimeout { get; } = askTimeout;
+
+        public List<Waiter> Waiters { get; } = [];
 
         public Dictionary<string, FanOutTarget> Pending { get; } = new(StringComparer.Ordinal);
 
@@ -172,15 +188,11 @@ internal abstract class FanOutCollector : ReceiveActor
         public List<AnsweredTarget> Answered { get; } = [];
 
         public Stopwatch Clock { get; } = Stopwatch.StartNew();
-
-        public ICancelable? Timer { get; set; }
-
-        public List<ICancelable> WaiterTimers { get; } = [];
     }
 }
 
-/// <summary>A target's answer within a finished collection.</summary>
+/// <summary>A target's answer within a collection.</summary>
 internal sealed record AnsweredTarget(FanOutTarget Target, MetricsSnapshot Snapshot);
 
-/// <summary>A finished collection: the request that started it, who answered, who did not, how long it took.</summary>
+/// <summary>A collection, complete or as far as it had come: the request that started it, who answered, who did not, how long it took.</summary>
 internal sealed record CompletedCollection(object Request, IReadOnlyList<AnsweredTarget> Answered, IReadOnlyList<FanOutTarget> Missing, TimeSpan Elapsed);

@@ -12,7 +12,7 @@ namespace Aggregator.Actors.Collection;
 /// retired workers (one per parent path, see <see cref="MergeEngine"/>). Concurrent requests for the same selection
 /// join the collection in flight.
 /// </summary>
-internal sealed class NodeCollectorActor : FanOutCollector
+internal sealed class NodeCollectorActor : FanOutCollector<WorkerSelection>
 {
     private const string WorkerLevel = "worker";
     private const string NodeLevel = "node";
@@ -25,6 +25,7 @@ internal sealed class NodeCollectorActor : FanOutCollector
     private readonly Dictionary<IActorRef, string> _workers = [];
 
     public NodeCollectorActor(AggregatorExtension extension)
+        : base(extension.Settings.CollectionTimeout)
     {
         _extension = extension;
         var log = Context.GetLogger();
@@ -34,7 +35,7 @@ internal sealed class NodeCollectorActor : FanOutCollector
         Receive<NodeCollectorProtocol.WorkerRetired>(OnRetired);
         Receive<Terminated>(t => OnTerminated(t.ActorRef));
         Receive<NodeCollectorProtocol.Collect>(c => StartOrJoin(
-            c.Selection.Key,
+            c.Selection,
             Sender,
             () => [.. _workers.Where(w => c.Selection.Matches(w.Value)).Select(w => Target(w.Key, w.Value))],
             c.Timeout ?? _extension.Settings.CollectionTimeout,

@@ -20,7 +20,7 @@ namespace Aggregator.Cluster.Collection;
 /// totals, including members that joined later or restarted. Until this node has read the replicated totals it answers
 /// nothing (<see cref="ClusterStateNotReadyException"/>).
 /// </summary>
-internal sealed class ClusterCollectorActor : FanOutCollector, IWithTimers
+internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>, IWithTimers
 {
     private const string NodeLevel = "node";
     private const string ClusterLevel = "cluster";
@@ -45,9 +45,13 @@ internal sealed class ClusterCollectorActor : FanOutCollector, IWithTimers
     private readonly Dictionary<string, MemberInfo> _directory = new(StringComparer.Ordinal);
     private bool _ready;
 
+    // The replicated state last read, applied again to a member's group when this node sees it removed.
+    private LWWDictionary<string, byte[]>? _latest;
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     public ClusterCollectorActor(AggregatorClusterSettings settings, IActorRef localNodeCollector)
+        : base(settings.CollectionTimeout)
     {
         _settings = settings;
         _localNodeCollector = localNodeCollector;
@@ -88,7 +92,7 @@ internal sealed class ClusterCollectorActor : FanOutCollector, IWithTimers
             }
 
             var timeout = c.Timeout ?? _settings.CollectionTimeout;
-            StartOrJoin(c.Nodes.Key + "|" + c.Workers.Key, Sender, () => Targets(c, timeout), timeout, c);
+            StartOrJoin(new ClusterSelection(c.Nodes, c.Workers, _directory.GetValueOrDefault), Sender, () => Targets(c), timeout, c);
         });
     }
 
@@ -119,7 +123,11 @@ internal sealed class ClusterCollectorActor : FanOutCollector, IWithTimers
         var selection = request.Nodes.Equals(NodeSelection.All) && request.Workers.IsAll
             ? null
             : new ClusterSelection(request.Nodes, request.Workers, _directory.GetValueOrDefault);
-        var sources = completed.Answered.Select(a => new MergeSource(a.Target.MergeName, a.Snapshot, NodeLevel)).ToArray();
+        // A member removed while the collection ran is counted by its departed total now, not by its answer too.
+        var sources = completed.Answered
+            .Where(a => _directory.GetValueOrDefault(a.Target.MergeName)?.Address is not null)
+            .Select(a => new MergeSource(a.Target.MergeName, a.Snapshot, NodeLevel))
+            .ToArray();
         var merged = _engine.Merge(sources, completed.Missing.Select(m => m.MergeName), selection);
 
         var answered = completed.Answered.Select(a => a.Target.ReportName).ToArray();
@@ -145,11 +153,16 @@ internal sealed class ClusterCollectorActor : FanOutCollector, IWithTimers
             _replicator.Tell(Dsl.Update(DepartedLedger.Key, LWWDictionary<string, byte[]>.Empty, WriteLocal.Instance, d => d.SetItem(_cluster, key, entry)));
         }
 
-        _engine.Retire(name, incarnation);
+        _engine.Retire(name, incarnation, groupOfOne: true);
+        if (_latest is not null && DepartedLedger.Read(_latest).Members.TryGetValue(incarnation, out var replicated))
+        {
+            _engine.RaiseGroup(incarnation, replicated.Totals);
+        }
     }
 
     private void Apply(LWWDictionary<string, byte[]> data, bool initialRead)
     {
+        _latest = data;
         var ledger = DepartedLedger.Read(data);
         foreach (var (key, fold) in ledger.Folds)
         {
@@ -164,6 +177,12 @@ internal sealed class ClusterCollectorActor : FanOutCollector, IWithTimers
 
         foreach (var (incarnation, departed) in ledger.Members)
         {
+            // A member writes its final totals just before it leaves: while it is still a member, its live answers count.
+            if (_members.TryGetValue(departed.Address, out var member) && DepartedLedger.Incarnation(member.UniqueAddress) == incarnation)
+            {
+                continue;
+            }
+
             _directory[incarnation] = new MemberInfo(departed.Address, departed.Roles);
             _engine.RaiseGroup(incarnation, departed.Totals);
         }
@@ -194,7 +213,7 @@ internal sealed class ClusterCollectorActor : FanOutCollector, IWithTimers
             d => DepartedLedger.FoldDue(d, cluster, now, now - retention, now - retention)));
     }
 
-    private List<FanOutTarget> Targets(ClusterCollectorProtocol.Collect collect, TimeSpan timeout)
+    private List<FanOutTarget> Targets(ClusterCollectorProtocol.Collect collect)
     {
         var targets = new List<FanOutTarget>();
         foreach (var (address, member) in _members)
@@ -206,30 +225,29 @@ internal sealed class ClusterCollectorActor : FanOutCollector, IWithTimers
 
             var askable = member.Status == MemberStatus.Up && !_unreachable.Contains(address);
             var name = address.ToString();
-            targets.Add(new FanOutTarget(name, name, askable ? AskNode(address, collect.Workers, timeout) : null));
+            targets.Add(new FanOutTarget(name, name, askable ? AskNode(address, collect.Workers) : null));
         }
 
         return targets;
     }
 
-    private Func<long, TimeSpan, Task<MetricsSnapshot>> AskNode(Address address, WorkerSelection workers, TimeSpan timeout)
+    private Func<long, TimeSpan, Task<MetricsSnapshot>> AskNode(Address address, WorkerSelection workers)
     {
-        var request = new NodeCollectorProtocol.Collect(workers, timeout * NodeTimeoutShare);
         var selection = address == _cluster.SelfAddress
             ? null
             : Context.ActorSelection(new RootActorPath(address) / "system" / AggregatorExtension.NodeCollectorName);
         var local = _localNodeCollector;
         return async (_, askTimeout) =>
         {
+            // The node's budget follows the collection's asks, not the first requester: a hurried first one must not
+            // leave the nodes' answers short for those who join.
+            var request = new NodeCollectorProtocol.Collect(workers, askTimeout * NodeTimeoutShare);
             var reply = selection is null
                 ? await local.Ask<NodeCollectorProtocol.CollectReply>(request, askTimeout).ConfigureAwait(false)
                 : await selection.Ask<NodeCollectorProtocol.CollectReply>(request, askTimeout).ConfigureAwait(false);
             return reply.Snapshot;
         };
     }
-
-    /// <summary>Concurrent collections join when both selections are equal.</summary>
-    private readonly record struct CollectionKey(NodeSelection Nodes, WorkerSelection Workers);
 
     private sealed class ReadDeparted
     {

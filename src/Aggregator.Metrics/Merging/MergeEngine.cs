@@ -155,7 +155,11 @@ public sealed class MergeEngine
     /// <param name="source">The source's name.</param>
     /// <param name="group">The retired group it folds into (a worker's parent path, a departed node).</param>
     /// <param name="finalSnapshot">What the source reported last on its way out; null to keep what it last replied.</param>
-    public void Retire(string source, string group, MetricsSnapshot? finalSnapshot = null)
+    /// <param name="groupOfOne">
+    /// True when the group only ever holds this source (a departed node's incarnation), whose totals may already be known
+    /// from elsewhere: the group is raised to the source's totals, series by series, instead of added to.
+    /// </param>
+    public void Retire(string source, string group, MetricsSnapshot? finalSnapshot = null, bool groupOfOne = false)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(group);
@@ -172,7 +176,9 @@ public sealed class MergeEngine
                 }
             }
 
-            _groups[group] = Fold(_groups.GetValueOrDefault(group), total);
+            _groups[group] = groupOfOne && _groups.TryGetValue(group, out var known)
+                ? MonotonicMax.Of(known, total)
+                : Fold(_groups.GetValueOrDefault(group), total);
         }
 
         MoveSelectionAnswers(source, group);

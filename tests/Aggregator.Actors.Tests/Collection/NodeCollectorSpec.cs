@@ -91,6 +91,109 @@ public sealed class NodeCollectorSpec : TestKit
     }
 
     [Fact]
+    public async Task A_pattern_with_a_newline_and_two_patterns_never_share_a_collection()
+    {
+        var requests = await StartSlowWorkersAsync(TimeSpan.FromMilliseconds(300), "demo-1", "demo-2");
+        var pair = new WorkerSelection(["demo-1", "demo-2"]);
+        var newline = new WorkerSelection(["demo-1\ndemo-2"]);
+
+        // The pair's collection waits for its slow workers while the other selection's requests arrive, before and after it.
+        var replies = await Task.WhenAll(Aggregator.CollectAsync(newline), Aggregator.CollectAsync(pair), Aggregator.CollectAsync(newline));
+
+        Assert.Equal([$"{Address}/user/demo-1", $"{Address}/user/demo-2"], replies[1].Answered.Order(StringComparer.Ordinal));
+        Assert.Equal([$"{Address}/user/demo-1=1", $"{Address}/user/demo-2=1"], Render.SourceUp(replies[1].Snapshot));
+        Assert.Equal(2, Render.Value(replies[1].Snapshot, "slow"));
+        foreach (var reply in new[] { replies[0], replies[2] })
+        {
+            // No actor name holds a newline: that selection has no workers.
+            Assert.Empty(reply.Answered);
+            Assert.Empty(reply.Missing);
+            Assert.Null(reply.Snapshot.Find("slow"));
+        }
+
+        Assert.Equal(2, requests[0]);
+    }
+
+    [Fact]
+    public async Task A_one_microsecond_requester_changes_nothing_for_a_concurrent_one_and_gets_its_partial_answer()
+    {
+        await StartSlowWorkersAsync(TimeSpan.FromMilliseconds(500), "slow1", "slow2", "slow3");
+        string[] all = [$"{Address}/user/slow1", $"{Address}/user/slow2", $"{Address}/user/slow3"];
+
+        async Task Expect(Task<NodeCollectorProtocol.CollectReply> tinyTask, Task<NodeCollectorProtocol.CollectReply> normal)
+        {
+            Assert.Same(tinyTask, await Task.WhenAny(tinyTask, normal));
+            var partial = await tinyTask;
+            Assert.Empty(partial.Answered);
+            Assert.Equal(all, partial.Missing.Order(StringComparer.Ordinal));
+            Assert.Equal([.. all.Select(w => w + "=0")], Render.SourceUp(partial.Snapshot));
+
+            var full = await normal;
+            Assert.Equal(all, full.Answered.Order(StringComparer.Ordinal));
+            Assert.Empty(full.Missing);
+            Assert.Equal([.. all.Select(w => w + "=1")], Render.SourceUp(full.Snapshot));
+            Assert.Equal(3, Render.Value(full.Snapshot, "slow"));
+        }
+
+        // The hurried request starts the collection and the normal one joins it; then the other way round.
+        var tiny = Aggregator.CollectAsync(timeout: TimeSpan.FromMicroseconds(1));
+        var normal = Aggregator.CollectAsync();
+        await Expect(tiny, normal);
+
+        normal = Aggregator.CollectAsync();
+        tiny = Aggregator.CollectAsync(timeout: TimeSpan.FromMicroseconds(1));
+        await Expect(tiny, normal);
+    }
+
+    [Fact]
+    public async Task A_joiner_with_a_later_deadline_gets_an_answer_that_came_after_the_first_requesters_deadline()
+    {
+        var requests = await StartSlowWorkersAsync(TimeSpan.FromSeconds(1), "late");
+        var late = $"{Address}/user/late";
+
+        var hurried = Aggregator.CollectAsync(timeout: TimeSpan.FromMilliseconds(300));
+        await Task.Delay(100);
+        var joiner = await Aggregator.CollectAsync(timeout: TimeSpan.FromSeconds(2));
+        var first = await hurried;
+
+        Assert.Empty(first.Answered);
+        Assert.Equal([late], first.Missing);
+        Assert.Equal([late], joiner.Answered);
+        Assert.Empty(joiner.Missing);
+        Assert.Equal(1, Render.Value(joiner.Snapshot, "slow"));
+
+        // It joined: the worker was asked once.
+        Assert.Equal(1, requests[0]);
+    }
+
+    [Fact]
+    public async Task A_joiner_whose_deadline_is_past_the_asks_starts_a_new_collection_and_the_first_still_serves_its_own()
+    {
+        var requests = await StartSlowWorkersAsync(TimeSpan.FromSeconds(1), "late");
+        var late = $"{Address}/user/late";
+
+        // The first collection's asks close after 3.3 s (the configured 3 s, and a tenth). The worker answers its ask
+        // after 1 s and the second collection's ask after 2 s.
+        var hurried = Aggregator.CollectAsync(timeout: TimeSpan.FromMilliseconds(300));
+        await Task.Delay(100);
+        var patient = Aggregator.CollectAsync(timeout: TimeSpan.FromSeconds(2));
+        await Task.Delay(100);
+        var beyond = Aggregator.CollectAsync(timeout: TimeSpan.FromSeconds(8));
+        await Task.Delay(100);
+
+        // This one could have had the first collection's answer in time; it joins the newest, and times out first.
+        var afterBeyond = Aggregator.CollectAsync(timeout: TimeSpan.FromSeconds(1));
+        var replies = await Task.WhenAll(hurried, patient, beyond, afterBeyond);
+
+        Assert.Equal([late], replies[0].Missing);
+        Assert.Equal([late], replies[1].Answered);
+        Assert.Equal([late], replies[2].Answered);
+        Assert.Equal(1, Render.Value(replies[2].Snapshot, "slow"));
+        Assert.Equal([late], replies[3].Missing);
+        Assert.Equal(2, requests[0]);
+    }
+
+    [Fact]
     public async Task Merged_counters_never_decrease_across_a_restart_and_a_stop()
     {
         var restarting = Sys.ActorOf(Props.Create<CounterWorker>(), "restarting");
@@ -153,6 +256,23 @@ public sealed class NodeCollectorSpec : TestKit
         Assert.Equal(4, Render.Value(reply.Snapshot, "shared_jobs"));
         Assert.Equal(1, Render.Value(reply.Snapshot, "probe_up"));
         Assert.Equal(1, Render.Value(reply.Snapshot, "aggregator_collector_errors"));
+    }
+
+    /// <summary>Starts workers that answer each collection after <paramref name="pause"/>, and counts the collector's requests from when all are known.</summary>
+    private async Task<int[]> StartSlowWorkersAsync(TimeSpan pause, params string[] names)
+    {
+        var requests = new int[1];
+        foreach (var name in names)
+        {
+            // Each on a thread of its own: sleeping on the thread pool would also hold up Akka's scheduler, which runs
+            // the requesters' deadlines there.
+            Sys.ActorOf(Props.Create(() => new SlowCountingWorker(requests, pause)).WithDispatcher(SlowCountingWorker.OwnThread), name);
+        }
+
+        // Registration is a message to the collector: make sure all are known before collecting.
+        await AwaitAssertAsync(async () => Assert.Equal(names.Length, (await Aggregator.CollectAsync()).Answered.Count));
+        Interlocked.Exchange(ref requests[0], 0);
+        return requests;
     }
 }
 

@@ -262,6 +262,40 @@ public sealed class MetricsEndpointSpec : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pattern_with_a_newline_and_two_patterns_never_share_a_scrape()
+    {
+        await StartSlowWorkersAsync("demo-1", "demo-2");
+        const string Families = "&name[]=slow_total&name[]=aggregator_source_up";
+
+        // The pair's collection waits for its slow workers when the other selection's scrape arrives.
+        var pair = _http.GetStringAsync(new Uri(_server.Address, "?worker=demo-1&worker=demo-2" + Families));
+        await Task.Delay(100);
+        var newline = await _http.GetStringAsync(new Uri(_server.Address, "?worker=demo-1%0Ademo-2" + Families));
+
+        Assert.Equal(SlowWorkersText(["demo-1", "demo-2"], up: 1), await pair);
+        // No actor name holds a newline: that selection has no workers.
+        Assert.Equal(SourceUpHeader, newline);
+    }
+
+    [Fact]
+    public async Task A_scrape_with_a_one_microsecond_timeout_changes_nothing_for_a_concurrent_one()
+    {
+        await StartSlowWorkersAsync("slow-1", "slow-2");
+        var address = new Uri(_server.Address, "?worker=slow-*&name[]=slow_total&name[]=aggregator_source_up");
+        using var hurried = new HttpRequestMessage(HttpMethod.Get, address);
+        hurried.Headers.Add(MetricsEndpoint.ScrapeTimeoutHeader, "0.000001");
+
+        var tiny = _http.SendAsync(hurried);
+        var normal = _http.GetStringAsync(address);
+        using var tinyResponse = await tiny;
+
+        // The hurried scrape has what the workers answered before (to the registration scrapes), and says they did not answer now.
+        Assert.Equal(HttpStatusCode.OK, tinyResponse.StatusCode);
+        Assert.Equal(SlowWorkersText(["slow-1", "slow-2"], up: 0), await tinyResponse.Content.ReadAsStringAsync());
+        Assert.Equal(SlowWorkersText(["slow-1", "slow-2"], up: 1), await normal);
+    }
+
+    [Fact]
     public async Task MapMetrics_serves_on_an_apps_own_pipeline()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -280,6 +314,35 @@ public sealed class MetricsEndpointSpec : IAsyncLifetime
 
         Assert.Equal("# HELP queue_sum Sum\n# TYPE queue_sum gauge\nqueue_sum 36\n", metrics);
         Assert.Equal("hello", hello);
+    }
+
+    private const string SourceUpHeader = """
+        # HELP aggregator_source_up Whether a source (a worker, or a node in a cluster) answered the last collection in time.
+        # TYPE aggregator_source_up gauge
+
+        """;
+
+    /// <summary>The exposition of slow workers' counters and their <c>aggregator_source_up</c>, all at <paramref name="up"/>.</summary>
+    private static string SlowWorkersText(string[] workers, int up) =>
+        SourceUpHeader
+        + string.Concat(workers.Select(w => $"aggregator_source_up{{level=\"worker\",source=\"akka://endpoint-spec/user/{w}\"}} {up}\n"))
+        + $"# HELP slow_total Slow\n# TYPE slow_total counter\nslow_total {workers.Length}\n";
+
+    /// <summary>Starts workers that answer each collection after half a second, and waits until the collector knows them all.</summary>
+    private async Task StartSlowWorkersAsync(params string[] names)
+    {
+        foreach (var name in names)
+        {
+            // Each on a thread of its own: sleeping on the thread pool would also hold up the scrapes' deadlines.
+            _system.ActorOf(Props.Create(() => new SlowCountingWorker(new int[1], TimeSpan.FromMilliseconds(500))).WithDispatcher(SlowCountingWorker.OwnThread), name);
+        }
+
+        var selection = string.Join("&", names.Select(n => "worker=" + n));
+        var clock = Stopwatch.StartNew();
+        while (!(await _http.GetStringAsync(new Uri(_server.Address, $"?{selection}&name[]=slow_total"))).Contains($"slow_total {names.Length}\n", StringComparison.Ordinal))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"{string.Join(", ", names)} never all answered");
+        }
     }
 
     private static string WithoutSelfFamilies(string exposition)
