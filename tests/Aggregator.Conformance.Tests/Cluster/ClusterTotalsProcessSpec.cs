@@ -312,7 +312,13 @@ public sealed partial class ClusterTotalsProcessSpec : IDisposable
                 if (diff.Count == 0 && x.Count > 0 && startedFirst == Expected)
                 {
                     _output.WriteLine($"    {first.Name} and {second.Name} agree on {x.Count} samples after {clock.Elapsed.TotalSeconds:F1} s; demo_started_total {startedFirst}");
-                    return null;
+
+                    // Agreement between two scrapes a few ms apart could also be luck between two ticks: the totals
+                    // must also hold still over more than a tick, or the pause did not work.
+                    await Task.Delay(TimeSpan.FromSeconds(1.5));
+                    var again = await TryScrapeAsync(first.HttpPort, string.Empty);
+                    var moved = again is { Status: HttpStatusCode.OK } ? Diff($"{first.Name} then", x, $"{first.Name} 1.5 s later", MonotonicSamples(again.Body)) : [$"{first.Name} answered {(again is null ? "nothing" : (int)again.Status)}"];
+                    return moved.Count == 0 ? null : $"the demo workers did not stay paused: {first.Name}'s totals changed within 1.5 s:\n    {string.Join("\n    ", moved)}";
                 }
 
                 last = string.Create(
