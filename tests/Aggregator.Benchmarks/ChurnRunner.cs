@@ -26,12 +26,14 @@ public static class ChurnRunner
     private const int DefaultWave = 10_000;
     private const int WarmupWorkers = 1_000;
 
-    // Untimed scrapes before each timed series: enough for tiered compilation to settle on the scrape path.
-    private const int Warmup = 50;
     private const int Scrapes = 50;
 
     // A node collection waits at most this long for workers (10 answer in about a millisecond); the ask waits longer,
     // since the merge of a node that keeps every retired worker's past can take far longer than the wait itself.
+    // Untimed scrapes before each timed series, for tiered compilation to settle on the scrape path.
+    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SmokeWarmup = TimeSpan.FromMilliseconds(100);
+
     private static readonly TimeSpan CollectionTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(10);
 
@@ -42,7 +44,7 @@ public static class ChurnRunner
     /// <summary>Runs the case with <paramref name="workers"/> short-lived workers; returns the process exit code.</summary>
     /// <param name="workers">Short-lived workers over the run.</param>
     /// <param name="wave">Workers started (and stopped) between two scrapes.</param>
-    /// <param name="scrapes">Timed scrapes per measurement (after as many untimed ones, up to 50).</param>
+    /// <param name="scrapes">Timed scrapes per measurement (after 2 s of untimed ones; 0.1 s when fewer than 50).</param>
     public static async Task<int> RunAsync(int workers = DefaultWorkers, int wave = DefaultWave, int scrapes = Scrapes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(workers);
@@ -113,16 +115,16 @@ public static class ChurnRunner
 
     private static void Print(string name, Measurement m) => Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
-        $"{name}: scrape (collect + text) median {m.MedianMs:F2} ms over {m.Scrapes} scrapes; RSS {m.RssMiB:F1} MiB, managed heap {m.HeapMiB:F1} MiB after a full GC; {m.Series} series, body {m.BodyBytes} B"));
+        $"{name}: scrape (collect + text) median {m.MedianMs:F2} ms over {m.Scrapes} scrapes; RSS {m.RssMiB:F1} MiB, managed heap {m.HeapMiB:F1} MiB after a full GC; {m.Threads} threads; {m.Series} series, body {m.BodyBytes} B"));
 
     private static async Task<Measurement> MeasureAsync(AggregatorExtension extension, int scrapes)
     {
-        var median = await Measure.MedianMsAsync(Math.Min(Warmup, scrapes), scrapes, () => ScrapeAsync(extension));
+        var median = await Measure.MedianMsAsync(scrapes < Scrapes ? SmokeWarmup : Warmup, scrapes, () => ScrapeAsync(extension));
         var (snapshot, bytes) = await ScrapeAsync(extension);
         var (rss, heap) = Measure.AfterFullGc();
         var jobs = snapshot.Find(ChurnFamilies.Jobs)?.Series.Sum(s => s.Value) ?? double.NaN;
         var jobCount = snapshot.Find(ChurnFamilies.JobSeconds)?.Series.Sum(s => s.Count) ?? -1;
-        return new Measurement(median, scrapes, rss, heap, snapshot.Families.Sum(f => f.Series.Count), bytes, jobs, jobCount);
+        return new Measurement(median, scrapes, rss, heap, Measure.Threads(), snapshot.Families.Sum(f => f.Series.Count), bytes, jobs, jobCount);
     }
 
     /// <summary>One scrape as a server does it: collect every worker of the node, then write the text exposition.</summary>
@@ -133,7 +135,7 @@ public static class ChurnRunner
         return (reply.Snapshot, bytes);
     }
 
-    private sealed record Measurement(double MedianMs, int Scrapes, double RssMiB, double HeapMiB, int Series, long BodyBytes, double Jobs, long JobCount);
+    private sealed record Measurement(double MedianMs, int Scrapes, double RssMiB, double HeapMiB, int Threads, int Series, long BodyBytes, double Jobs, long JobCount);
 
     private sealed record Wave(int Count);
 
