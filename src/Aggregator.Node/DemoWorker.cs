@@ -6,14 +6,15 @@ namespace Aggregator.Node;
 
 /// <summary>
 /// A demo worker producing every metric type. On start it records fixed values (so a scrape of N workers has known
-/// sums: demo_started_total = N, demo_capacity = 10 N); every tick it records moving ones.
+/// sums: demo_started_total = N, demo_capacity = 10 N); every tick it records moving ones, unless the pause file
+/// (<see cref="NodeOptions.DemoPauseFile"/>) exists.
 /// </summary>
 internal sealed class DemoWorker : MeteredReceiveActor, IWithTimers
 {
     // The pace of the moving metrics: once a second, like the seed's example.
     private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
 
-    public DemoWorker(int index)
+    public DemoWorker(int index, string? pauseFile)
     {
         var started = Metrics.Counter("demo_started_total", "Demo workers started.");
         var capacity = Metrics.Gauge("demo_capacity", new MetricOptions { Help = "Work items the demo workers can hold, summed over workers.", GaugePolicy = GaugeMergePolicy.Sum });
@@ -31,6 +32,12 @@ internal sealed class DemoWorker : MeteredReceiveActor, IWithTimers
         var tick = 0L;
         Receive<Tick>(_ =>
         {
+            // Checked on every tick, so that a test can freeze every node's totals at once and compare them.
+            if (pauseFile is not null && File.Exists(pauseFile))
+            {
+                return;
+            }
+
             tick++;
             ticks.WithLabels(tick % 2 == 0 ? "even" : "odd").Inc();
             queue.Set(random.Next(0, 100));

@@ -36,6 +36,13 @@ public sealed class NodeOptions
     /// <summary>How many demo workers to start (default 4; 0 for none; HOCON <c>demo-workers</c>).</summary>
     public int DemoWorkers { get; set; } = 4;
 
+    /// <summary>
+    /// A file whose existence pauses the demo workers: while it exists they skip their per-tick updates, so every
+    /// counter stays where it is (default none; HOCON <c>demo-pause-file</c>). Create it to freeze the totals, for
+    /// example to compare what two nodes answer; delete it to resume.
+    /// </summary>
+    public string? DemoPauseFile { get; set; }
+
     /// <summary>How many load workers to start, for scrape benchmarks (default 0; HOCON <c>load-workers</c>).</summary>
     public int LoadWorkers { get; set; }
 
@@ -92,6 +99,7 @@ public sealed class NodeOptions
         HttpUrl = hocon.GetString("http-url", HttpUrl);
         MetricsPath = hocon.GetString("metrics-path", MetricsPath);
         DemoWorkers = hocon.GetInt("demo-workers", DemoWorkers);
+        DemoPauseFile = hocon.GetString("demo-pause-file", DemoPauseFile);
         LoadWorkers = hocon.GetInt("load-workers", LoadWorkers);
         LoadSeries = hocon.GetInt("load-series", LoadSeries);
         if (hocon.HasPath("tls.certificate-path"))
@@ -120,6 +128,7 @@ public sealed class NodeOptions
         HttpUrl = section["HttpUrl"] ?? HttpUrl;
         MetricsPath = section["MetricsPath"] ?? MetricsPath;
         DemoWorkers = section["DemoWorkers"] is { } workers ? int.Parse(workers, CultureInfo.InvariantCulture) : DemoWorkers;
+        DemoPauseFile = section["DemoPauseFile"] is { Length: > 0 } pauseFile ? pauseFile : DemoPauseFile;
         LoadWorkers = section["LoadWorkers"] is { } loadWorkers ? int.Parse(loadWorkers, CultureInfo.InvariantCulture) : LoadWorkers;
         LoadSeries = section["LoadSeries"] is { } loadSeries ? int.Parse(loadSeries, CultureInfo.InvariantCulture) : LoadSeries;
         if (section["Tls:CertificatePath"] is { } certificate)

@@ -60,7 +60,8 @@ builder.Services.AddAkka(node.SystemName, akka =>
             for (var i = 1; i <= node.DemoWorkers; i++)
             {
                 var index = i;
-                system.ActorOf(Props.Create(() => new DemoWorker(index)), $"demo-{i}");
+                var pauseFile = node.DemoPauseFile;
+                system.ActorOf(Props.Create(() => new DemoWorker(index, pauseFile)), $"demo-{i}");
             }
 
             for (var i = 1; i <= node.LoadWorkers; i++)

@@ -1,11 +1,14 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
 
 namespace Aggregator.Benchmarks;
 
 /// <summary>
 /// Runs the benchmarks. <c>--smoke</c> runs each benchmark method once in this process (CI: they keep building and
-/// running; nothing is measured). <c>memory</c> reports bytes per series; <c>scrape-node</c> and <c>scrape-cluster</c>
-/// run the end-to-end scrape cases. Anything else goes to BenchmarkDotNet (<c>--filter '*Merge*'</c>, <c>--list flat</c>).
+/// running; nothing is measured), and the churn and selections runners at a small size. <c>memory</c> reports bytes
+/// per series; <c>scrape-node</c> and <c>scrape-cluster</c> run the end-to-end scrape cases; <c>churn [N]</c> (default
+/// 1,000,000 short-lived workers) and <c>selections [N]</c> (default 10,000 distinct selections) the state-growth cases.
+/// Anything else goes to BenchmarkDotNet (<c>--filter '*Merge*'</c>, <c>--list flat</c>).
 /// </summary>
 public static class Program
 {
@@ -14,12 +17,21 @@ public static class Program
         switch (args.FirstOrDefault())
         {
             case "--smoke":
-                return Smoke.Run(typeof(Program).Assembly);
+                // The runners first: Smoke's closing line is the one tests/run.sh prints.
+                var churn = await ChurnRunner.RunAsync(workers: 2_000, wave: 500, scrapes: 5);
+                await SelectionsRunner.RunAsync(selections: 100);
+                var smoke = Smoke.Run(typeof(Program).Assembly);
+                return churn != 0 ? churn : smoke;
             case "memory":
                 MemoryReport.Run();
                 return 0;
             case "scrape-node":
                 await ScrapeRunner.NodeAsync();
+                return 0;
+            case "churn":
+                return await ChurnRunner.RunAsync(Count(args, ChurnRunner.DefaultWorkers));
+            case "selections":
+                await SelectionsRunner.RunAsync(Count(args, SelectionsRunner.DefaultSelections));
                 return 0;
             case "scrape-cluster":
                 await ScrapeRunner.ClusterAsync();
@@ -29,4 +41,8 @@ public static class Program
                 return 0;
         }
     }
+
+    /// <summary>The runner's optional count argument (<c>churn 100000</c>, <c>churn 1,000,000</c>), else <paramref name="fallback"/>.</summary>
+    private static int Count(string[] args, int fallback) =>
+        args.Length > 1 ? int.Parse(args[1].Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.AllowThousands, CultureInfo.InvariantCulture) : fallback;
 }

@@ -27,6 +27,9 @@ public sealed class ChildProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code once <see cref="HasExited"/>, else null.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     /// <summary>The last lines the process wrote (stdout and stderr).</summary>
     public string Output => string.Join("\n", _output.TakeLast(60));
 
@@ -77,6 +80,28 @@ public sealed class ChildProcess : IDisposable
         {
             // It was never started or is already gone.
         }
+    }
+
+    /// <summary>
+    /// SIGTERM (by the <c>kill</c> command: .NET only sends SIGKILL), the signal an orchestrator stops a process with;
+    /// then waits up to <paramref name="within"/> for it to exit. False when it still runs.
+    /// </summary>
+    public bool Terminate(TimeSpan within)
+    {
+        if (_process.HasExited)
+        {
+            return true;
+        }
+
+        var kill = new ProcessStartInfo("kill") { UseShellExecute = false, RedirectStandardError = true };
+        kill.ArgumentList.Add("-TERM");
+        kill.ArgumentList.Add(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using (var signal = Process.Start(kill) ?? throw new InvalidOperationException("Could not start kill."))
+        {
+            signal.WaitForExit(5_000);
+        }
+
+        return _process.WaitForExit(within);
     }
 
     public void Dispose()

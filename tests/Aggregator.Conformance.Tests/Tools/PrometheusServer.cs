@@ -87,6 +87,22 @@ public sealed class PrometheusServer : IDisposable
             double.Parse(r.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture)))];
     }
 
+    /// <summary>
+    /// Every stored sample of the series <paramref name="selector"/> matches over the last <paramref name="range"/>:
+    /// each series' labels (with <c>__name__</c>) and its samples as (Unix seconds, value), oldest first.
+    /// </summary>
+    public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<(double Time, double Value)> Samples)>> RangeAsync(string selector, TimeSpan range)
+    {
+        var promql = string.Create(CultureInfo.InvariantCulture, $"{selector}[{(long)Math.Ceiling(range.TotalSeconds)}s]");
+        var url = new Uri(Address, $"api/v1/query?query={Uri.EscapeDataString(promql)}");
+        using var document = JsonDocument.Parse(await _http.GetStringAsync(url));
+        return [.. document.RootElement.GetProperty("data").GetProperty("result").EnumerateArray().Select(r => (
+            (IReadOnlyDictionary<string, string>)r.GetProperty("metric").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!),
+            (IReadOnlyList<(double, double)>)[.. r.GetProperty("values").EnumerateArray().Select(v => (
+                v[0].GetDouble(),
+                double.Parse(v[1].GetString()!, CultureInfo.InvariantCulture)))]))];
+    }
+
     /// <summary>Waits until <paramref name="promql"/> returns exactly one series, and returns its value.</summary>
     public async Task<double> SingleValueAsync(string promql, TimeSpan within)
     {
