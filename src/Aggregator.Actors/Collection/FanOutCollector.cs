@@ -119,7 +119,7 @@ internal abstract class FanOutCollector<TSelection> : ReceiveActor
             return;
         }
 
-        timedOut.Waiter.Requester.Tell(Complete(Snapshot(collection, [.. collection.Answered])));
+        timedOut.Waiter.Requester.Tell(Complete(Progress(collection, [.. collection.Answered])));
         if (collection.Waiters.Count == 0)
         {
             End(collection);
@@ -134,7 +134,7 @@ internal abstract class FanOutCollector<TSelection> : ReceiveActor
         }
 
         End(collection);
-        var reply = Complete(Snapshot(collection, collection.Answered));
+        var reply = Complete(Progress(collection, collection.Answered));
         foreach (var waiter in collection.Waiters)
         {
             waiter.Timer?.Cancel();
@@ -153,7 +153,7 @@ internal abstract class FanOutCollector<TSelection> : ReceiveActor
         }
     }
 
-    private static CompletedCollection Snapshot(Collection collection, IReadOnlyList<AnsweredTarget> answered) =>
+    private static CompletedCollection Progress(Collection collection, IReadOnlyList<AnsweredTarget> answered) =>
         new(collection.Request, answered, [.. collection.Pending.Values], collection.Clock.Elapsed);
 
     private sealed record TargetAnswered(long RequestId, string Target, MetricsSnapshot Snapshot);
