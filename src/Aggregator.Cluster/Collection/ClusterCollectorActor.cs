@@ -45,8 +45,9 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>,
     private readonly Dictionary<string, MemberInfo> _directory = new(StringComparer.Ordinal);
     private bool _ready;
 
-    // The replicated state last read, applied again to a member's group when this node sees it removed.
-    private LWWDictionary<string, byte[]>? _latest;
+    // The replicated state last read: applied again to a member's group when this node sees it removed, and consulted
+    // before asking the replicas to fold.
+    private DepartedLedger.Ledger _ledger = DepartedLedger.Ledger.Empty;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -154,7 +155,7 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>,
         }
 
         _engine.Retire(name, incarnation, groupOfOne: true);
-        if (_latest is not null && DepartedLedger.Read(_latest).Members.TryGetValue(incarnation, out var replicated))
+        if (_ledger.Members.TryGetValue(incarnation, out var replicated))
         {
             _engine.RaiseGroup(incarnation, replicated.Totals);
         }
@@ -162,8 +163,7 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>,
 
     private void Apply(LWWDictionary<string, byte[]> data, bool initialRead)
     {
-        _latest = data;
-        var ledger = DepartedLedger.Read(data);
+        var ledger = _ledger = DepartedLedger.Read(data);
         foreach (var (key, fold) in ledger.Folds)
         {
             _directory[key] = new MemberInfo(null, fold.Roles);
@@ -205,6 +205,11 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>,
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var retention = (long)_settings.DepartedRetention.TotalMilliseconds;
+        if (!_ledger.Members.Values.Any(m => m.RemovedAtMs < now - retention))
+        {
+            return;
+        }
+
         var cluster = _cluster;
         _replicator.Tell(Dsl.Update(
             DepartedLedger.Key,

@@ -131,5 +131,9 @@ internal static class DepartedLedger
     public sealed record Fold(IReadOnlyList<string> Roles, IReadOnlyList<(string Id, long AtMs)> Folded, MetricsSnapshot Totals);
 
     /// <summary>The replicated state as read.</summary>
-    public sealed record Ledger(IReadOnlyDictionary<string, Departed> Members, IReadOnlyDictionary<string, Fold> Folds);
+    public sealed record Ledger(IReadOnlyDictionary<string, Departed> Members, IReadOnlyDictionary<string, Fold> Folds)
+    {
+        /// <summary>Nothing departed yet.</summary>
+        public static Ledger Empty { get; } = new(new Dictionary<string, Departed>(), new Dictionary<string, Fold>());
+    }
 }

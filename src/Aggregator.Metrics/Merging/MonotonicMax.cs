@@ -13,58 +13,13 @@ public static class MonotonicMax
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        var x = a.FamiliesArray;
-        var y = b.FamiliesArray;
-        var result = new List<MetricFamilySnapshot>(Math.Max(x.Length, y.Length));
-        int i = 0, j = 0;
-        while (i < x.Length || j < y.Length)
-        {
-            var c = i == x.Length ? 1 : j == y.Length ? -1 : string.CompareOrdinal(x[i].Name, y[j].Name);
-            if (c < 0)
-            {
-                result.Add(x[i++]);
-            }
-            else if (c > 0)
-            {
-                result.Add(y[j++]);
-            }
-            else
-            {
-                result.Add(SnapshotMerger.SameShape(x[i].Definition, y[j].Definition) ? Family(x[i], y[j]) : x[i]);
-                i++;
-                j++;
-            }
-        }
-
-        return MetricsSnapshot.FromSorted([.. result]);
-    }
-
-    private static MetricFamilySnapshot Family(MetricFamilySnapshot a, MetricFamilySnapshot b)
-    {
-        var x = a.SeriesArray;
-        var y = b.SeriesArray;
-        var series = new List<SeriesSnapshot>(Math.Max(x.Length, y.Length));
-        int i = 0, j = 0;
-        while (i < x.Length || j < y.Length)
-        {
-            var c = i == x.Length ? 1 : j == y.Length ? -1 : LabelValuesComparer.Instance.Compare(x[i], y[j]);
-            if (c < 0)
-            {
-                series.Add(x[i++]);
-            }
-            else if (c > 0)
-            {
-                series.Add(y[j++]);
-            }
-            else
-            {
-                series.Add(Further(x[i], y[j]) ? y[j] : x[i]);
-                i++;
-                j++;
-            }
-        }
-
-        return new MetricFamilySnapshot(a.Definition, [.. series], validate: false);
+        return MetricsSnapshot.FromSorted(SortedUnion.Of(a.FamiliesArray, b.FamiliesArray, SortedUnion.ByName, static (x, y) =>
+            SnapshotMerger.SameShape(x.Definition, y.Definition)
+                ? new MetricFamilySnapshot(
+                    x.Definition,
+                    SortedUnion.Of(x.SeriesArray, y.SeriesArray, LabelValuesComparer.Instance.Compare, static (s, t) => Further(s, t) ? t : s),
+                    validate: false)
+                : x));
     }
 
     // Whether b has progressed further than a: more observations, then a larger sum or value, then a later update.

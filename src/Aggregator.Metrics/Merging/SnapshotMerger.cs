@@ -9,8 +9,9 @@ namespace Aggregator.Metrics.Merging;
 /// Series match on family name plus label names and values. Counters, histograms and summaries are summed (newest
 /// timestamp, earliest <c>_created</c>); gauges follow their <see cref="GaugeMergePolicy"/>; info series with equal
 /// labels collapse. Where the sources carry a <see cref="MergeSource.NodeLabel"/> source label, a
-/// <see cref="MetricDefinition.PerNode"/> family keeps each node's series apart under it, whatever its type. For each family the shape (type, label names, buckets, gauge policy) held by the most sources
-/// wins, the earliest source breaking a tie; the series of sources with another shape are left out and reported.
+/// <see cref="MetricDefinition.PerNode"/> family keeps each node's series apart under it, whatever its type. For each
+/// family the shape (type, label names, buckets, gauge policy) held by the most sources wins, the earliest source
+/// breaking a tie; the series of sources with another shape are left out and reported.
 /// </remarks>
 public static class SnapshotMerger
 {
@@ -67,33 +68,10 @@ public static class SnapshotMerger
     {
         ArgumentNullException.ThrowIfNull(first);
         ArgumentNullException.ThrowIfNull(second);
-        var a = first.FamiliesArray;
-        var b = second.FamiliesArray;
-        var result = new List<MetricFamilySnapshot>(a.Length + b.Length);
-        int i = 0, j = 0;
-        while (i < a.Length || j < b.Length)
-        {
-            var c = i == a.Length ? 1 : j == b.Length ? -1 : string.CompareOrdinal(a[i].Name, b[j].Name);
-            if (c < 0)
-            {
-                result.Add(a[i++]);
-            }
-            else if (c > 0)
-            {
-                result.Add(b[j++]);
-            }
-            else
-            {
-                var definition = a[i].Definition;
-                result.Add(SameShape(definition, b[j].Definition)
-                    ? new MetricFamilySnapshot(definition, SeriesMerger.Merge(definition, [a[i].SeriesArray, b[j].SeriesArray]), validate: false)
-                    : a[i]);
-                i++;
-                j++;
-            }
-        }
-
-        return MetricsSnapshot.FromSorted([.. result]);
+        return MetricsSnapshot.FromSorted(SortedUnion.Of(first.FamiliesArray, second.FamiliesArray, SortedUnion.ByName, static (x, y) =>
+            SameShape(x.Definition, y.Definition)
+                ? new MetricFamilySnapshot(x.Definition, SeriesMerger.Merge(x.Definition, [x.SeriesArray, y.SeriesArray]), validate: false)
+                : x));
     }
 
     private static MetricFamilySnapshot? MergeFamily(string name, List<Member> members, List<MergeConflict> conflicts)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster;
 using Aggregator.Actors;
+using Aggregator.Cluster.Collection;
 using Aggregator.Cluster.Protocol;
 using Xunit.Abstractions;
 using Aggregator.Tests.Support;
@@ -274,6 +275,37 @@ public sealed class ClusterCollectionSpec : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Departed_members_fold_per_role_set_after_the_retention_and_no_total_changes()
+    {
+        const string ShortRetention = "aggregator.cluster.departed-retention = 2s";
+        var (nodes, _) = await StartThreeNodesAsync(ShortRetention);
+        var backend = new NodeSelection(roles: ["backend"]);
+        await Collect(nodes[1]);
+        var leaver = nodes[2];
+        Akka.Cluster.Cluster.Get(leaver).Leave(Akka.Cluster.Cluster.Get(leaver).SelfAddress);
+        await InProcessCluster.WaitUntilAsync(
+            async () => await TryRequests(nodes[0]) == 129 && Akka.Cluster.Cluster.Get(nodes[0]).State.Members.Count == 2,
+            "the leaver is removed and counted");
+        var backendBefore = Render.Value((await Collect(nodes[0], backend)).Snapshot, "requests");
+
+        // The oldest member folds the departed incarnation into the total of its role set, on every replica.
+        await InProcessCluster.WaitUntilAsync(
+            async () => (await Ledger(nodes[0])) is { Members.Count: 0, Folds.Count: 1 } && (await Ledger(nodes[1])) is { Members.Count: 0, Folds.Count: 1 },
+            "the departed member is folded on both replicas",
+            () => $"first {Ledger(nodes[0]).Result}, second {Ledger(nodes[1]).Result}");
+        var fold = Assert.Single((await Ledger(nodes[0])).Folds.Values);
+        Assert.Equal(["backend"], fold.Roles);
+
+        var late = _cluster.Start("backend", extraConfig: ShortRetention);
+        Akka.Cluster.Cluster.Get(late).Join(Akka.Cluster.Cluster.Get(nodes[0]).SelfAddress);
+        await InProcessCluster.WaitUntilAsync(async () => await TryRequests(late) == 129, "the late member counts the fold");
+        Assert.Equal(129, Render.Value((await Collect(nodes[0])).Snapshot, "requests"));
+        Assert.Equal(129, Render.Value((await Collect(nodes[1])).Snapshot, "requests"));
+        Assert.Equal(backendBefore, Render.Value((await Collect(nodes[0], backend)).Snapshot, "requests"));
+        Assert.Equal(backendBefore, Render.Value((await Collect(late, backend)).Snapshot, "requests"));
+    }
+
+    [Fact]
     public async Task After_a_node_leaves_each_selection_keeps_exactly_its_own_past()
     {
         var (nodes, _) = await StartThreeNodesAsync();
@@ -358,9 +390,9 @@ public sealed class ClusterCollectionSpec : IAsyncLifetime
     /// node1 (frontend), node2 and node3 (backend, node3 at version 2.0), Up; workers record in the order node3, node2,
     /// node1, so the most recent value is node1's w2 (12).
     /// </summary>
-    private async Task<(ActorSystem[] Nodes, IActorRef[][] Workers)> StartThreeNodesAsync()
+    private async Task<(ActorSystem[] Nodes, IActorRef[][] Workers)> StartThreeNodesAsync(string extraConfig = "")
     {
-        ActorSystem[] nodes = [_cluster.Start("frontend"), _cluster.Start("backend"), _cluster.Start("backend")];
+        ActorSystem[] nodes = [_cluster.Start("frontend", extraConfig: extraConfig), _cluster.Start("backend", extraConfig: extraConfig), _cluster.Start("backend", extraConfig: extraConfig)];
         var clock = Stopwatch.StartNew();
         await InProcessCluster.JoinAsync(nodes[0], nodes[1], nodes[2]);
         _output.WriteLine($"cluster of 3 Up in {clock.ElapsedMilliseconds} ms");
@@ -389,5 +421,12 @@ public sealed class ClusterCollectionSpec : IAsyncLifetime
         {
             return -1;
         }
+    }
+
+    // What the node's replica of the departed members' totals holds now.
+    private static async Task<DepartedLedger.Ledger> Ledger(ActorSystem node)
+    {
+        var data = await Akka.DistributedData.DistributedData.Get(node).GetAsync(DepartedLedger.Key, Akka.DistributedData.ReadLocal.Instance);
+        return data is null ? DepartedLedger.Ledger.Empty : DepartedLedger.Read(data);
     }
 }

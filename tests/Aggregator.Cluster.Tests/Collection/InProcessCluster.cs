@@ -24,9 +24,10 @@ public sealed class InProcessCluster
     /// <summary>Starts a node with <paramref name="role"/> and its Aggregator (node and cluster collectors); it has not joined yet.</summary>
     /// <param name="role">The node's cluster role.</param>
     /// <param name="processCollector">Whether the process collector runs (off by default: it reports machine figures).</param>
-    public ActorSystem Start(string role, bool processCollector = false)
+    /// <param name="extraConfig">HOCON that overrides the defaults here, for a spec that needs other settings.</param>
+    public ActorSystem Start(string role, bool processCollector = false, string extraConfig = "")
     {
-        var config = ConfigurationFactory.ParseString($$"""
+        var config = ConfigurationFactory.ParseString(extraConfig).WithFallback(ConfigurationFactory.ParseString($$"""
             akka.loglevel = ERROR
             akka.log-dead-letters = off
             akka.log-dead-letters-during-shutdown = off
@@ -42,7 +43,7 @@ public sealed class InProcessCluster
             aggregator.cluster.collection-timeout = {{(int)CollectionTimeout.TotalMilliseconds}}ms
             # The exact-value specs compare whole expositions: the built-in collectors report machine figures.
             aggregator.collectors { process = {{(processCollector ? "on" : "off")}}, runtime = off, meters = off, cluster = off }
-            """).WithFallback(AggregatorClusterSettings.DefaultConfig());
+            """)).WithFallback(AggregatorClusterSettings.DefaultConfig());
         var system = ActorSystem.Create(SystemName, config);
         lock (_systems)
         {
