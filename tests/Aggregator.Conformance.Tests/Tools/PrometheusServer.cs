@@ -50,20 +50,7 @@ public sealed class PrometheusServer : IDisposable
         var last = string.Empty;
         while (clock.Elapsed < within)
         {
-            string body;
-            try
-            {
-                body = await _http.GetStringAsync(new Uri(Address, "api/v1/targets"));
-            }
-            catch (HttpRequestException error) when (error.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
-            {
-                // Seen on a loaded machine: ready, yet the API still answers 503 for a moment.
-                last = error.Message;
-                await Task.Delay(250);
-                continue;
-            }
-
-            using var document = JsonDocument.Parse(body);
+            using var document = JsonDocument.Parse(await _http.GetStringAsync(new Uri(Address, "api/v1/targets")));
             var targets = document.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray().ToArray();
             last = string.Join("; ", targets.Select(t => $"{t.GetProperty("scrapeUrl").GetString()} {t.GetProperty("health").GetString()} {t.GetProperty("lastError").GetString()}"));
             if (targets.Length == count && targets.All(t => t.GetProperty("health").GetString() == "up"))

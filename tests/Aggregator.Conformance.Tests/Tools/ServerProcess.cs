@@ -37,7 +37,11 @@ public sealed class ServerProcess : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Starts <paramref name="fileName"/> and waits until <paramref name="readyUrl"/> answers with any status.</summary>
+    /// <summary>
+    /// Starts <paramref name="fileName"/> and waits until <paramref name="readyUrl"/> answers with any status but 503, which
+    /// every server here uses for "not ready yet" (Prometheus's <c>/-/ready</c> while its storage opens, a node before it
+    /// has read the cluster's state).
+    /// </summary>
     public static async Task<ServerProcess> StartAsync(string fileName, IEnumerable<string> arguments, Uri readyUrl, TimeSpan? readyWithin = null)
     {
         var start = new ProcessStartInfo(fileName)
@@ -111,7 +115,12 @@ public sealed class ServerProcess : IDisposable
             try
             {
                 using var response = await http.GetAsync(url);
-                return;
+                if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable)
+                {
+                    return;
+                }
+
+                await Task.Delay(50);
             }
             catch (HttpRequestException)
             {
