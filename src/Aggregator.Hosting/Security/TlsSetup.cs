@@ -11,7 +11,9 @@ public static class TlsSetup
     public static HttpsConnectionAdapterOptions Create(TlsOptions tls)
     {
         ArgumentNullException.ThrowIfNull(tls);
-        var https = new HttpsConnectionAdapterOptions { ServerCertificate = Load(tls.CertificatePath, () => X509Certificate2.CreateFromPemFile(tls.CertificatePath, tls.KeyPath)) };
+        var certificatePath = tls.CertificatePath ?? throw new ArgumentException("TLS needs a certificate file.", nameof(tls));
+        var keyPath = tls.KeyPath ?? throw new ArgumentException($"TLS certificate '{certificatePath}' needs a key file.", nameof(tls));
+        var https = new HttpsConnectionAdapterOptions { ServerCertificate = Load(certificatePath, () => X509Certificate2.CreateFromPemFile(certificatePath, keyPath)) };
         if (tls.ClientCaPath is { } caPath)
         {
             var ca = Load(caPath, () => X509Certificate2.CreateFromPem(File.ReadAllText(caPath)));
