@@ -62,6 +62,25 @@ public sealed class NodeOptions
     /// </summary>
     public IReadOnlyDictionary<string, string> BasicAuthUsers { get; set; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// The exporter toolkit's web config file, as node_exporter's <c>--web.config.file</c>: TLS, basic-auth users
+    /// with bcrypt hashes, response headers and rate limit (<c>Node:WebConfigFile</c>; HOCON <c>web-config-file</c>).
+    /// When set, <see cref="Tls"/> and <see cref="BasicAuthUsers"/> must not be.
+    /// </summary>
+    public string? WebConfigFile { get; set; }
+
+    /// <summary>
+    /// Limits on password verification per client address (<c>Node:PasswordAttempts:Burst</c>, <c>…:Period</c>
+    /// (a TimeSpan, 00:00:01), <c>…:RefusalDelay</c>, <c>…:ConcurrentVerifications</c>, <c>…:VerifiedCacheSize</c>);
+    /// the defaults of <see cref="PasswordAttemptLimit"/>.
+    /// </summary>
+    public PasswordAttemptLimit PasswordAttempts { get; set; } = new();
+
+    /// <summary>The web config in force: from <see cref="WebConfigFile"/>, or from <see cref="Tls"/> and <see cref="BasicAuthUsers"/>.</summary>
+    /// <exception cref="WebConfigException">The file is wrong or combined with <c>Node:Tls</c> or <c>Node:BasicAuth</c>.</exception>
+    public WebConfig ResolveWebConfig() =>
+        WebConfig.Resolve(WebConfigFile, Tls, new MetricsSecurityOptions { BasicAuthUsers = BasicAuthUsers, PasswordAttempts = PasswordAttempts });
+
     /// <summary>The HOCON file, whose other sections (akka.*, aggregator.*) configure the actor system too.</summary>
     public Config? Hocon { get; private set; }
 
@@ -112,6 +131,7 @@ public sealed class NodeOptions
             };
         }
 
+        WebConfigFile = hocon.GetString("web-config-file", WebConfigFile);
         if (hocon.HasPath("basic-auth-users"))
         {
             BasicAuthUsers = hocon.GetConfig("basic-auth-users").AsEnumerable().ToDictionary(e => e.Key, e => e.Value.GetString(), StringComparer.Ordinal);
@@ -141,6 +161,16 @@ public sealed class NodeOptions
             };
         }
 
+        WebConfigFile = section["WebConfigFile"] is { Length: > 0 } webConfig ? webConfig : WebConfigFile;
+        var attempts = section.GetSection("PasswordAttempts");
+        PasswordAttempts = PasswordAttempts with
+        {
+            Burst = attempts["Burst"] is { } burst ? int.Parse(burst, CultureInfo.InvariantCulture) : PasswordAttempts.Burst,
+            Period = attempts["Period"] is { } period ? TimeSpan.Parse(period, CultureInfo.InvariantCulture) : PasswordAttempts.Period,
+            RefusalDelay = attempts["RefusalDelay"] is { } delay ? TimeSpan.Parse(delay, CultureInfo.InvariantCulture) : PasswordAttempts.RefusalDelay,
+            ConcurrentVerifications = attempts["ConcurrentVerifications"] is { } concurrent ? int.Parse(concurrent, CultureInfo.InvariantCulture) : PasswordAttempts.ConcurrentVerifications,
+            VerifiedCacheSize = attempts["VerifiedCacheSize"] is { } cache ? int.Parse(cache, CultureInfo.InvariantCulture) : PasswordAttempts.VerifiedCacheSize,
+        };
         var users = section.GetSection("BasicAuth:Users");
         if (users.Exists())
         {

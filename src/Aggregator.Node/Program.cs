@@ -4,26 +4,41 @@ using Akka.Remote.Hosting;
 using Aggregator.Hosting;
 using Aggregator.Node;
 
+// sysexits.h's EX_CONFIG: the node refused its configuration (the message on standard error says which setting).
+const int ConfigurationErrorExitCode = 78;
+
 if (args is ["hash-password", ..])
 {
-    // Prints a hash for Node:BasicAuth:Users, reading the password from the argument or, safer, from standard input.
-    Console.WriteLine(PasswordHash.Create(args.Length > 1 ? args[1] : Console.In.ReadLine() ?? string.Empty));
-    return;
+    // Prints a bcrypt hash for basic_auth_users (or Node:BasicAuth:Users), reading the password from the argument or,
+    // safer, from standard input; "hash-password --pbkdf2" prints the PBKDF2 scheme instead.
+    var pbkdf2 = args.Contains("--pbkdf2");
+    var rest = args.Skip(1).Where(a => a != "--pbkdf2").ToArray();
+    var password = rest.Length > 0 ? rest[0] : Console.In.ReadLine() ?? string.Empty;
+    Console.WriteLine(pbkdf2 ? PasswordHash.CreatePbkdf2(password) : PasswordHash.Create(password));
+    return 0;
 }
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-var node = NodeOptions.Load(builder.Configuration);
+NodeOptions node;
+WebConfig web;
+try
+{
+    node = NodeOptions.Load(builder.Configuration);
+    web = node.ResolveWebConfig();
+    web.Security.Validate();
+}
+catch (Exception error) when (error is WebConfigException or ArgumentException or FormatException or InvalidOperationException or IOException)
+{
+    // A wrong setting is the operator's to fix: say which, and exit with EX_CONFIG rather than a crash dump.
+    Console.Error.WriteLine($"Configuration error: {error.Message}");
+    return ConfigurationErrorExitCode;
+}
+
 var url = new Uri(node.HttpUrl);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
-    void Secure(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen)
-    {
-        if (node.Tls is { } tls)
-        {
-            listen.UseHttps(TlsSetup.Create(tls));
-        }
-    }
+    void Secure(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen) => listen.UseWebConfig(web);
 
     if (System.Net.IPAddress.TryParse(url.Host, out var address))
     {
@@ -79,5 +94,6 @@ builder.Services.AddAkka(node.SystemName, akka =>
 });
 
 var app = builder.Build();
-app.MapMetrics(node.MetricsPath, security: new MetricsSecurityOptions { BasicAuthUsers = node.BasicAuthUsers });
+app.MapMetrics(node.MetricsPath, security: web.Security);
 app.Run();
+return 0;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Aggregator.Hosting;
 
@@ -18,7 +19,7 @@ public static class EndpointRouteBuilderExtensions
     /// <param name="endpoints">The app's endpoints.</param>
     /// <param name="path">The path (default /metrics).</param>
     /// <param name="source">What to serve; the cluster or this node by default.</param>
-    /// <param name="security">Basic-auth users with hashed passwords; none by default.</param>
+    /// <param name="security">Basic-auth users with hashed passwords, limits and response headers; none by default.</param>
     public static IEndpointConventionBuilder MapMetrics(
         this IEndpointRouteBuilder endpoints,
         string path = "/metrics",
@@ -28,6 +29,7 @@ public static class EndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         source ??= ScrapeSources.Default(endpoints.ServiceProvider.GetRequiredService<ActorSystem>());
         var endpoint = new MetricsEndpoint(source, security);
+        endpoints.ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(endpoint.Dispose);
         return endpoints.Map(path, endpoint.HandleAsync).WithDisplayName("Aggregator metrics");
     }
 }

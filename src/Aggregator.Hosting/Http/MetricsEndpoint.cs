@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
+using System.Threading.RateLimiting;
 using Aggregator.Cluster;
 using Aggregator.Metrics;
 using Aggregator.Metrics.Exposition;
@@ -12,7 +13,7 @@ namespace Aggregator.Hosting.Http;
 /// <c>name[]</c>, <c>worker</c>, <c>node</c>, <c>role</c> and <c>scope=node</c> query parameters, timeout capped by <c>X-Prometheus-Scrape-Timeout-Seconds</c>.
 /// The body is streamed; up to 1 MiB it goes out with an exact Content-Length.
 /// </summary>
-public sealed class MetricsEndpoint
+public sealed class MetricsEndpoint : IDisposable
 {
     /// <summary>The header Prometheus sends with its scrape timeout in seconds.</summary>
     public const string ScrapeTimeoutHeader = "X-Prometheus-Scrape-Timeout-Seconds";
@@ -24,13 +25,31 @@ public sealed class MetricsEndpoint
     private const double ScrapeTimeoutShare = 0.9;
 
     private readonly IScrapeSource _source;
+    private readonly MetricsSecurityOptions _security;
     private readonly BasicAuthentication _authentication;
+    private readonly TokenBucketRateLimiter? _requests;
 
-    /// <summary>Creates an endpoint serving <paramref name="source"/>, behind basic auth when <paramref name="security"/> names users.</summary>
+    /// <summary>
+    /// Creates an endpoint serving <paramref name="source"/>, behind basic auth when <paramref name="security"/> names
+    /// users, and with its request rate limit and response headers.
+    /// </summary>
+    /// <exception cref="ArgumentException">A password hash or a limit is not valid; the message names it.</exception>
     public MetricsEndpoint(IScrapeSource source, MetricsSecurityOptions? security = null)
     {
         _source = source ?? throw new ArgumentNullException(nameof(source));
-        _authentication = new BasicAuthentication(security ?? new MetricsSecurityOptions());
+        _security = security ?? new MetricsSecurityOptions();
+        _authentication = new BasicAuthentication(_security);
+        if (_security.RequestRateLimit is { } limit)
+        {
+            _requests = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = limit.Burst,
+                TokensPerPeriod = 1,
+                ReplenishmentPeriod = limit.Interval,
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+        }
     }
 
     /// <summary>Handles the request.</summary>
@@ -39,6 +58,21 @@ public sealed class MetricsEndpoint
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
         var response = context.Response;
+        foreach (var (name, value) in _security.ResponseHeaders)
+        {
+            response.Headers[name] = value;
+        }
+
+        if (_requests is not null)
+        {
+            using var lease = _requests.AttemptAcquire();
+            if (!lease.IsAcquired)
+            {
+                response.StatusCode = StatusCodes.Status429TooManyRequests;
+                return;
+            }
+        }
+
         var head = HttpMethods.IsHead(request.Method);
         if (!head && !HttpMethods.IsGet(request.Method))
         {
@@ -47,7 +81,7 @@ public sealed class MetricsEndpoint
             return;
         }
 
-        if (!_authentication.Authorize(context))
+        if (!await _authentication.AuthorizeAsync(context).ConfigureAwait(false))
         {
             return;
         }
@@ -132,6 +166,16 @@ public sealed class MetricsEndpoint
 
         return configured;
     }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _authentication.Dispose();
+        _requests?.Dispose();
+    }
+
+    /// <summary>How many passwords this endpoint has verified, for specs of the credential cache.</summary>
+    internal long PasswordVerifications => _authentication.Verifications;
 
     private static string[] Values(Microsoft.Extensions.Primitives.StringValues values) =>
         [.. values.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!)];

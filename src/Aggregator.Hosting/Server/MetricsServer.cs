@@ -31,6 +31,7 @@ public sealed class MetricsServer : IAsyncDisposable
     public int Port => Address.Port;
 
     /// <summary>Starts a server for <paramref name="system"/>'s metrics (this node's unless <paramref name="source"/> says otherwise).</summary>
+    /// <exception cref="WebConfigException">The web config file cannot be read or is wrong; the message says where.</exception>
     public static async Task<MetricsServer> StartAsync(
         ActorSystem system,
         MetricsServerOptions? options = null,
@@ -39,21 +40,16 @@ public sealed class MetricsServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(system);
         options ??= new MetricsServerOptions();
+        var web = WebConfig.Resolve(options.WebConfigFile, options.Tls, options.Security);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(system);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(
             IPAddress.Parse(options.Address),
             options.Port,
-            listen =>
-            {
-                if (options.Tls is { } tls)
-                {
-                    listen.UseHttps(TlsSetup.Create(tls));
-                }
-            }));
+            listen => listen.UseWebConfig(web)));
         var app = builder.Build();
-        app.MapMetrics(options.Path, source, options.Security);
+        app.MapMetrics(options.Path, source, web.Security);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

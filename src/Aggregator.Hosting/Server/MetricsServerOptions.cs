@@ -15,9 +15,16 @@ public sealed record MetricsServerOptions
     /// <summary>The metrics path (default /metrics); any other path gets 404.</summary>
     public string Path { get; init; } = "/metrics";
 
+    /// <summary>
+    /// The exporter toolkit's web config file (<c>--web.config.file</c>): TLS, basic-auth users with bcrypt hashes,
+    /// response headers and rate limit, read with <see cref="WebConfigFile"/>. Set either this or <see cref="Tls"/>
+    /// and <see cref="Security"/>'s users.
+    /// </summary>
+    public string? WebConfigFile { get; init; }
+
     /// <summary>HTTPS (and mTLS) settings; null for plain HTTP.</summary>
     public TlsOptions? Tls { get; init; }
 
-    /// <summary>Basic-auth users; none by default.</summary>
+    /// <summary>Basic-auth users and password-attempt limits; none by default.</summary>
     public MetricsSecurityOptions? Security { get; init; }
 }
