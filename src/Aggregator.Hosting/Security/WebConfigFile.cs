@@ -86,7 +86,7 @@ public static class WebConfigFile
             var headers = new Dictionary<string, string>(StringComparer.Ordinal);
             var users = new Dictionary<string, string>(StringComparer.Ordinal);
             RequestRateLimit? rateLimit = null;
-            foreach (var (key, value) in Mapping(root, "the top level"))
+            foreach (var (key, value, keyNode) in Mapping(root, "the top level"))
             {
                 switch (key)
                 {
@@ -103,7 +103,7 @@ public static class WebConfigFile
                         rateLimit = ReadRateLimit(value);
                         break;
                     default:
-                        throw Unknown(key, value, "the top level", "tls_server_config, http_server_config, basic_auth_users, rate_limit");
+                        throw Unknown(key, keyNode, "the top level", "tls_server_config, http_server_config, basic_auth_users, rate_limit");
                 }
             }
 
@@ -120,7 +120,7 @@ public static class WebConfigFile
             string? cert = null, key = null, clientCa = null, certFile = null, keyFile = null, clientCaFile = null;
             ClientAuthType? clientAuth = null;
             var tls = new TlsOptions();
-            foreach (var (name, value) in Mapping(node, "tls_server_config"))
+            foreach (var (name, value, keyNode) in Mapping(node, "tls_server_config"))
             {
                 switch (name)
                 {
@@ -146,7 +146,7 @@ public static class WebConfigFile
                         clientAuth = ClientAuth(value);
                         break;
                     case "client_allowed_sans":
-                        tls = tls with { ClientAllowedSans = [.. Strings(value, name)] };
+                        tls = tls with { ClientAllowedSans = [.. Items(value, name).Select(item => String(item, name))] };
                         break;
                     case "min_version":
                         tls = tls with { MinVersion = Checked(value, name, GoTlsNames.TlsVersion) };
@@ -155,16 +155,16 @@ public static class WebConfigFile
                         tls = tls with { MaxVersion = Checked(value, name, GoTlsNames.TlsVersion) };
                         break;
                     case "cipher_suites":
-                        tls = tls with { CipherSuites = [.. Strings(value, name).Select(s => Checked(value, name, _ => GoTlsNames.CipherSuite(s)))] };
+                        tls = tls with { CipherSuites = [.. Items(value, name).Select(item => Checked(item, name, GoTlsNames.CipherSuite))] };
                         break;
                     case "prefer_server_cipher_suites":
                         tls = tls with { PreferServerCipherSuites = Boolean(value, name) };
                         break;
                     case "curve_preferences":
-                        tls = tls with { CurvePreferences = [.. Strings(value, name).Select(s => Checked(value, name, _ => GoTlsNames.Curve(s)))] };
+                        tls = tls with { CurvePreferences = [.. Items(value, name).Select(item => Checked(item, name, GoTlsNames.Curve))] };
                         break;
                     default:
-                        throw Unknown(name, value, "tls_server_config", "cert_file, key_file, cert, key, client_auth_type, client_ca_file, client_ca, client_allowed_sans, min_version, max_version, cipher_suites, prefer_server_cipher_suites, curve_preferences");
+                        throw Unknown(name, keyNode, "tls_server_config", "cert_file, key_file, cert, key, client_auth_type, client_ca_file, client_ca, client_allowed_sans, min_version, max_version, cipher_suites, prefer_server_cipher_suites, curve_preferences");
                 }
             }
 
@@ -216,7 +216,7 @@ public static class WebConfigFile
         {
             var http2 = true;
             var headers = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (name, value) in Mapping(node, "http_server_config"))
+            foreach (var (name, value, keyNode) in Mapping(node, "http_server_config"))
             {
                 switch (name)
                 {
@@ -224,11 +224,11 @@ public static class WebConfigFile
                         http2 = Boolean(value, name);
                         break;
                     case "headers":
-                        foreach (var (header, headerValue) in Mapping(value, "http_server_config.headers"))
+                        foreach (var (header, headerValue, headerNode) in Mapping(value, "http_server_config.headers"))
                         {
                             if (!AllowedHeaders.TryGetValue(header, out var allowed))
                             {
-                                throw Invalid(value, $"the header '{header}' cannot be set; these can: {string.Join(", ", AllowedHeaders.Keys)}.");
+                                throw Invalid(headerNode, $"the header '{header}' cannot be set; these can: {string.Join(", ", AllowedHeaders.Keys)}.");
                             }
 
                             var text = String(headerValue, header);
@@ -242,7 +242,7 @@ public static class WebConfigFile
 
                         break;
                     default:
-                        throw Unknown(name, value, "http_server_config", "http2, headers");
+                        throw Unknown(name, keyNode, "http_server_config", "http2, headers");
                 }
             }
 
@@ -252,7 +252,7 @@ public static class WebConfigFile
         private Dictionary<string, string> ReadUsers(YamlNode node)
         {
             var users = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (user, value) in Mapping(node, "basic_auth_users"))
+            foreach (var (user, value, _) in Mapping(node, "basic_auth_users"))
             {
                 var hash = String(value, user);
                 try
@@ -274,7 +274,7 @@ public static class WebConfigFile
         {
             var interval = TimeSpan.Zero;
             var burst = 0;
-            foreach (var (name, value) in Mapping(node, "rate_limit"))
+            foreach (var (name, value, keyNode) in Mapping(node, "rate_limit"))
             {
                 switch (name)
                 {
@@ -285,7 +285,7 @@ public static class WebConfigFile
                         burst = Checked(value, name, s => int.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture));
                         break;
                     default:
-                        throw Unknown(name, value, "rate_limit", "interval, burst");
+                        throw Unknown(name, keyNode, "rate_limit", "interval, burst");
                 }
             }
 
@@ -298,7 +298,7 @@ public static class WebConfigFile
             return burst >= 1 ? new RequestRateLimit(interval, burst) : throw Invalid(node, "rate_limit.burst must be at least 1 when rate_limit.interval is set.");
         }
 
-        private IEnumerable<(string Key, YamlNode Value)> Mapping(YamlNode node, string where)
+        private IEnumerable<(string Key, YamlNode Value, YamlNode KeyNode)> Mapping(YamlNode node, string where)
         {
             if (IsNull(node))
             {
@@ -312,7 +312,7 @@ public static class WebConfigFile
 
             foreach (var (key, value) in mapping.Children)
             {
-                yield return (key is YamlScalarNode { Value: { } name } ? name : throw Invalid(key, $"{where} has a key that is not a plain name."), value);
+                yield return (key is YamlScalarNode { Value: { } name } ? name : throw Invalid(key, $"{where} has a key that is not a plain name."), value, key);
             }
         }
 
@@ -325,14 +325,14 @@ public static class WebConfigFile
             return Path.IsPathRooted(name) ? name : Path.GetFullPath(Path.Combine(folder, name));
         }
 
-        private List<string> Strings(YamlNode node, string key)
+        private IList<YamlNode> Items(YamlNode node, string key)
         {
             if (IsNull(node))
             {
                 return [];
             }
 
-            return node is YamlSequenceNode sequence ? [.. sequence.Children.Select(c => String(c, key))] : throw Invalid(node, $"'{key}' must be a list.");
+            return node is YamlSequenceNode sequence ? sequence.Children : throw Invalid(node, $"'{key}' must be a list.");
         }
 
         private bool Boolean(YamlNode node, string key) =>
@@ -367,8 +367,8 @@ public static class WebConfigFile
             }
         }
 
-        private WebConfigException Unknown(string key, YamlNode node, string where, string known) =>
-            Invalid(node, $"unknown key '{key}' in {where} (known keys: {known}).");
+        private WebConfigException Unknown(string key, YamlNode keyNode, string where, string known) =>
+            Invalid(keyNode, $"unknown key '{key}' in {where} (known keys: {known}).");
 
         private WebConfigException Invalid(YamlNode node, string message) =>
             new($"Web config file '{source}' line {node.Start.Line}: {message}");
