@@ -34,7 +34,7 @@ public sealed class HttpsScrapeSpec : IAsyncLifetime
                 ClientCaPath = _certificates.CaPath,
             },
 
-            // A low iteration count keeps the test fast; the default is 600,000.
+            // bcrypt's lowest cost keeps the test fast; the default is 10.
             Security = new MetricsSecurityOptions { BasicAuthUsers = new Dictionary<string, string> { [User] = PasswordHash.Create(Password, 4) } },
         });
     }

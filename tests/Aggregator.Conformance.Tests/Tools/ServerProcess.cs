@@ -40,9 +40,10 @@ public sealed class ServerProcess : IDisposable
     /// <summary>
     /// Starts <paramref name="fileName"/> and waits until <paramref name="readyUrl"/> answers with any status but 503, which
     /// every server here uses for "not ready yet" (Prometheus's <c>/-/ready</c> while its storage opens, a node before it
-    /// has read the cluster's state).
+    /// has read the cluster's state). <paramref name="readyClient"/> asks instead of a plain client, for a server that
+    /// wants credentials or a client certificate.
     /// </summary>
-    public static async Task<ServerProcess> StartAsync(string fileName, IEnumerable<string> arguments, Uri readyUrl, TimeSpan? readyWithin = null)
+    public static async Task<ServerProcess> StartAsync(string fileName, IEnumerable<string> arguments, Uri readyUrl, TimeSpan? readyWithin = null, HttpClient? readyClient = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -63,7 +64,7 @@ public sealed class ServerProcess : IDisposable
         process.BeginErrorReadLine();
         try
         {
-            await server.WaitReadyAsync(readyUrl, readyWithin ?? TimeSpan.FromSeconds(30));
+            await server.WaitReadyAsync(readyUrl, readyWithin ?? TimeSpan.FromSeconds(30), readyClient);
             return server;
         }
         catch
@@ -101,9 +102,10 @@ public sealed class ServerProcess : IDisposable
         }
     }
 
-    private async Task WaitReadyAsync(Uri url, TimeSpan within)
+    private async Task WaitReadyAsync(Uri url, TimeSpan within, HttpClient? client)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var own = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var http = client ?? own;
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < within)
         {
