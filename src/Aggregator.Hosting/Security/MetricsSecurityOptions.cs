@@ -43,15 +43,23 @@ public sealed record MetricsSecurityOptions
             }
         }
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(PasswordAttempts.Burst, 1, "PasswordAttempts.Burst");
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PasswordAttempts.Period, TimeSpan.Zero, "PasswordAttempts.Period");
-        ArgumentOutOfRangeException.ThrowIfLessThan(PasswordAttempts.RefusalDelay, TimeSpan.Zero, "PasswordAttempts.RefusalDelay");
-        ArgumentOutOfRangeException.ThrowIfLessThan(PasswordAttempts.ConcurrentVerifications, 1, "PasswordAttempts.ConcurrentVerifications");
-        ArgumentOutOfRangeException.ThrowIfLessThan(PasswordAttempts.VerifiedCacheSize, 1, "PasswordAttempts.VerifiedCacheSize");
+        Require(PasswordAttempts.Burst >= 1, $"PasswordAttempts.Burst must be at least 1, not {PasswordAttempts.Burst}.");
+        Require(PasswordAttempts.Period > TimeSpan.Zero, $"PasswordAttempts.Period must be above zero, not {PasswordAttempts.Period}.");
+        Require(PasswordAttempts.RefusalDelay >= TimeSpan.Zero, $"PasswordAttempts.RefusalDelay cannot be negative ({PasswordAttempts.RefusalDelay}).");
+        Require(PasswordAttempts.ConcurrentVerifications >= 1, $"PasswordAttempts.ConcurrentVerifications must be at least 1, not {PasswordAttempts.ConcurrentVerifications}.");
+        Require(PasswordAttempts.VerifiedCacheSize >= 1, $"PasswordAttempts.VerifiedCacheSize must be at least 1, not {PasswordAttempts.VerifiedCacheSize}.");
         if (RequestRateLimit is { } limit)
         {
-            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(limit.Interval, TimeSpan.Zero, "RequestRateLimit.Interval");
-            ArgumentOutOfRangeException.ThrowIfLessThan(limit.Burst, 1, "RequestRateLimit.Burst");
+            Require(limit.Interval > TimeSpan.Zero, $"RequestRateLimit.Interval must be above zero, not {limit.Interval}.");
+            Require(limit.Burst >= 1, $"RequestRateLimit.Burst must be at least 1, not {limit.Burst}.");
+        }
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException(message);
         }
     }
 }
