@@ -10,13 +10,15 @@ namespace Aggregator.Metrics;
 /// </summary>
 public abstract class MetricRegistry
 {
-    private static readonly MetricDefinition DroppedSeriesDefinition = new(
+    /// <summary>The registry's own count of refused series; no declared metric may expose a name of it.</summary>
+    internal static readonly MetricDefinition DroppedSeriesDefinition = new(
         MetricType.Counter,
         "aggregator_series_dropped_total",
         "New series refused because their family reached the series cap.",
         ["family"]);
 
-    private static readonly MetricDefinition CollectorErrorsDefinition = new(
+    /// <summary>The registry's own count of failed custom collectors; no declared metric may expose a name of it.</summary>
+    internal static readonly MetricDefinition CollectorErrorsDefinition = new(
         MetricType.Counter,
         "aggregator_collector_errors_total",
         "Custom collector runs that threw or returned invalid families; their output was left out.",
