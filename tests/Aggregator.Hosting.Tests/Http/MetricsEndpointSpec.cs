@@ -271,12 +271,12 @@ public sealed class MetricsEndpointSpec : IAsyncLifetime
     [InlineData("NaN")]
     [InlineData("-1")]
     [InlineData("0")]
-    [InlineData("4.9e-324")]
     [InlineData("ten")]
     [InlineData("1,5")]
     [InlineData("")]
     public async Task An_out_of_range_scrape_timeout_header_is_clamped_or_ignored_never_a_500(string header)
     {
+        // Each of these leaves the configured 5 s, so every worker answers; a tiny one (1 ms) is in the spec below.
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_server.Address, "?name[]=queue_sum"));
         request.Headers.TryAddWithoutValidation(MetricsEndpoint.ScrapeTimeoutHeader, header);
         using var response = await _http.SendAsync(request);
