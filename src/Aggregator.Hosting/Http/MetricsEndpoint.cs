@@ -24,6 +24,8 @@ public sealed class MetricsEndpoint : IDisposable
     // The share of Prometheus' scrape timeout the collection may use, leaving the rest for writing and the network.
     private const double ScrapeTimeoutShare = 0.9;
 
+    private static readonly TimeSpan MinimumTimeout = TimeSpan.FromMilliseconds(1);
+
     private readonly IScrapeSource _source;
     private readonly MetricsSecurityOptions _security;
     private readonly BasicAuthentication _authentication;
@@ -152,19 +154,32 @@ public sealed class MetricsEndpoint : IDisposable
         await spill.CompleteAsync(length => response.ContentLength = length, cancel).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The collection timeout of a scrape: 90% of <c>X-Prometheus-Scrape-Timeout-Seconds</c>, at least 1 ms and at most
+    /// the configured timeout. A header that is not a positive finite number (garbage, 0, negative, NaN, infinite) is
+    /// ignored; one too large for a <see cref="TimeSpan"/> is capped like any other above the configured timeout.
+    /// </summary>
     private TimeSpan Timeout(HttpRequest request)
     {
         var configured = _source.CollectionTimeout;
-        if (request.Headers.TryGetValue(ScrapeTimeoutHeader, out var header)
-            && double.TryParse(header.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-            && seconds > 0
-            && double.IsFinite(seconds))
+        if (!request.Headers.TryGetValue(ScrapeTimeoutHeader, out var header)
+            || !double.TryParse(header.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            || !(seconds > 0)
+            || !double.IsFinite(seconds))
         {
-            var capped = TimeSpan.FromSeconds(seconds * ScrapeTimeoutShare);
-            return capped < configured ? capped : configured;
+            return configured;
         }
 
-        return configured;
+        // Compared as seconds before any TimeSpan is made: TimeSpan.FromSeconds throws on values above ~29,000 years.
+        var share = seconds * ScrapeTimeoutShare;
+        if (share >= configured.TotalSeconds)
+        {
+            return configured;
+        }
+
+        // Below a millisecond the fan-out could not ask anyone, and a cluster request carries whole milliseconds only.
+        var capped = TimeSpan.FromSeconds(share);
+        return capped < MinimumTimeout ? MinimumTimeout : capped;
     }
 
     /// <inheritdoc />

@@ -1,14 +1,25 @@
-using System.Globalization;
+using System.Net.Http.Headers;
 
 namespace Aggregator.Metrics.Exposition;
 
 /// <summary>Picks the format from <c>Accept</c> and whether to gzip from <c>Accept-Encoding</c>, honouring q values.</summary>
 public static class ContentNegotiation
 {
+    private const string OpenMetricsType = "application/openmetrics-text";
+    private const string TextType = "text/plain";
+
     /// <summary>
-    /// The format an <c>Accept</c> header asks for: the acceptable range with the highest q wins, the earlier one on a
-    /// tie. <c>application/openmetrics-text</c> (any version) means OpenMetrics; <c>text/plain</c>, <c>text/*</c> and
-    /// <c>*/*</c> mean text. A missing header, or one naming neither, gets text 0.0.4, as every Prometheus client does.
+    /// The format an <c>Accept</c> header asks for, by RFC 9110 §12.5.1. Each format's q comes from the most specific
+    /// range that matches it: <c>type/subtype</c> with the version written, then without a version, then with an older
+    /// version whose parsers read what is written, then <c>type/*</c>, then <c>*/*</c> (the highest q among equally
+    /// specific ones); a q of 0 refuses the format. Text matches <c>text/plain</c> with no version or version 0.0.4, and
+    /// <c>text/*</c>; OpenMetrics matches <c>application/openmetrics-text</c> with no version, 1.0.0 (what is written)
+    /// or 0.0.1 (its draft, which older Prometheus servers ask for and whose parsers read 1.0.0), and
+    /// <c>application/*</c>; a range with any other version does not match, and parameters other than q and version are
+    /// ignored. The higher q wins; on a tie the format whose deciding range comes first in the header, and text when
+    /// one wildcard decides both. Elements that do not parse, or whose q is not a number from 0 to 1, are ignored. When
+    /// the header refuses both formats, names neither, or is missing, text 0.0.4 is served anyway rather than a 406, as
+    /// Prometheus' own client libraries do: every scraper reads it, and a scrape answered with 406 records nothing.
     /// </summary>
     public static ExpositionFormat ChooseFormat(string? accept)
     {
@@ -17,37 +28,40 @@ public static class ContentNegotiation
             return ExpositionFormat.Text;
         }
 
-        var best = ExpositionFormat.Text;
-        var bestQ = 0.0;
-        foreach (var range in accept.Split(','))
+        var text = Match.None;
+        var openMetrics = Match.None;
+        var index = 0;
+        foreach (var element in Elements(accept))
         {
-            var parts = range.Split(';');
-            var mediaType = parts[0].Trim();
-            ExpositionFormat? format =
-                mediaType.Equals("application/openmetrics-text", StringComparison.OrdinalIgnoreCase) ? ExpositionFormat.OpenMetrics
-                : mediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase)
-                  || mediaType.Equals("text/*", StringComparison.OrdinalIgnoreCase)
-                  || mediaType == "*/*" ? ExpositionFormat.Text
-                : null;
-            if (format is null)
+            if (MediaTypeWithQualityHeaderValue.TryParse(element, out var range)
+                && range.MediaType is { } mediaType
+                && Quality(range.Quality, range.Parameters.Any(IsQuality)) is { } q)
             {
-                continue;
+                var version = range.Parameters.FirstOrDefault(p => p.Name.Equals("version", StringComparison.OrdinalIgnoreCase))?.Value;
+                text = text.Consider(Specificity(mediaType, version, TextType, "text/*", "0.0.4", null), q, index);
+                openMetrics = openMetrics.Consider(Specificity(mediaType, version, OpenMetricsType, "application/*", "1.0.0", "0.0.1"), q, index);
             }
 
-            var q = Quality(parts);
-            if (q > bestQ)
-            {
-                best = format.Value;
-                bestQ = q;
-            }
+            index++;
         }
 
-        return best;
+        if (!(text.Quality > 0) && !(openMetrics.Quality > 0))
+        {
+            return ExpositionFormat.Text;
+        }
+
+        if (openMetrics.Quality != text.Quality)
+        {
+            return openMetrics.Quality > text.Quality ? ExpositionFormat.OpenMetrics : ExpositionFormat.Text;
+        }
+
+        return openMetrics.Index < text.Index ? ExpositionFormat.OpenMetrics : ExpositionFormat.Text;
     }
 
     /// <summary>
-    /// Whether an <c>Accept-Encoding</c> header allows gzip: <c>gzip</c> (or <c>x-gzip</c>) with q above 0, or <c>*</c>
-    /// with q above 0 where gzip is not itself refused with <c>q=0</c>.
+    /// Whether an <c>Accept-Encoding</c> header allows gzip: <c>gzip</c> (or its alias <c>x-gzip</c>, the highest q of
+    /// the two) with q above 0, or else <c>*</c> with q above 0. A named coding overrides <c>*</c>, so
+    /// <c>gzip;q=0, *</c> does not gzip. Elements that do not parse are ignored.
     /// </summary>
     public static bool AcceptsGzip(string? acceptEncoding)
     {
@@ -58,36 +72,106 @@ public static class ContentNegotiation
 
         double? gzip = null;
         double? any = null;
-        foreach (var coding in acceptEncoding.Split(','))
+        foreach (var element in Elements(acceptEncoding))
         {
-            var parts = coding.Split(';');
-            var name = parts[0].Trim();
-            if (name.Equals("gzip", StringComparison.OrdinalIgnoreCase) || name.Equals("x-gzip", StringComparison.OrdinalIgnoreCase))
+            // TryParse already refuses a q that is not a number from 0 to 1.
+            if (!StringWithQualityHeaderValue.TryParse(element, out var coding))
             {
-                gzip = Math.Max(gzip ?? 0, Quality(parts));
+                continue;
             }
-            else if (name == "*")
+
+            var q = coding.Quality ?? 1;
+
+            if (coding.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase) || coding.Value.Equals("x-gzip", StringComparison.OrdinalIgnoreCase))
             {
-                any = Quality(parts);
+                gzip = Math.Max(gzip ?? 0, q);
+            }
+            else if (coding.Value == "*")
+            {
+                any = Math.Max(any ?? 0, q);
             }
         }
 
-        return gzip is { } q ? q > 0 : any > 0;
+        return gzip is { } named ? named > 0 : any > 0;
     }
 
-    private static double Quality(string[] parameters)
+    /// <summary>
+    /// How specifically a range names a format: 5 for its type with the version it is written in, 4 without a version,
+    /// 3 with an older version whose readers also take it (a weaker match than none: it names another representation),
+    /// 2 for its <c>type/*</c>, 1 for <c>*/*</c>; 0 when the range does not match it.
+    /// </summary>
+    private static int Specificity(string mediaType, string? version, string type, string wildcard, string written, string? alsoRead)
     {
-        for (var i = 1; i < parameters.Length; i++)
+        if (mediaType.Equals(type, StringComparison.OrdinalIgnoreCase))
         {
-            var p = parameters[i].Trim();
-            if (p.Length > 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=')
+            if (version is null)
             {
-                return double.TryParse(p.AsSpan(2), NumberStyles.Float, CultureInfo.InvariantCulture, out var q) && q is >= 0 and <= 1
-                    ? q
-                    : 0;
+                return 4;
             }
+
+            var unquoted = version.Trim('"');
+            return unquoted == written ? 5 : unquoted == alsoRead ? 3 : 0;
         }
 
-        return 1;
+        return mediaType.Equals(wildcard, StringComparison.OrdinalIgnoreCase) ? 2
+            : mediaType == "*/*" ? 1
+            : 0;
+    }
+
+    /// <summary>The q of an element: 1 when it has none, null when it has one that is not a number from 0 to 1.</summary>
+    private static double? Quality(double? parsed, bool hasQuality) =>
+        parsed is { } q ? (q is >= 0 and <= 1 ? q : null)
+        : hasQuality ? null
+        : 1;
+
+    private static bool IsQuality(NameValueHeaderValue parameter) => parameter.Name.Equals("q", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The elements of a comma-separated header, splitting only outside quoted strings; empty ones are skipped.</summary>
+    private static IEnumerable<string> Elements(string header)
+    {
+        var start = 0;
+        var quoted = false;
+        for (var i = 0; i <= header.Length; i++)
+        {
+            if (i < header.Length)
+            {
+                var c = header[i];
+                if (quoted && c == '\\')
+                {
+                    i++;
+                    continue;
+                }
+
+                if (c == '"')
+                {
+                    quoted = !quoted;
+                }
+
+                if (quoted || c != ',')
+                {
+                    continue;
+                }
+            }
+
+            var element = header[start..i].Trim();
+            if (element.Length > 0)
+            {
+                yield return element;
+            }
+
+            start = i + 1;
+        }
+    }
+
+    /// <summary>The range that decides a format's q so far: how specific it is, its q, and where it stands in the header.</summary>
+    private readonly record struct Match(int Specificity, double Quality, int Index)
+    {
+        public static Match None => new(0, 0, int.MaxValue);
+
+        /// <summary>This match, or the range at <paramref name="index"/> when it is more specific, or as specific with a higher q.</summary>
+        public Match Consider(int specificity, double quality, int index) =>
+            specificity > Specificity || (specificity == Specificity && specificity > 0 && quality > Quality)
+                ? new Match(specificity, quality, index)
+                : this;
     }
 }

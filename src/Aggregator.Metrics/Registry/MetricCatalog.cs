@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace Aggregator.Metrics;
 
 /// <summary>
@@ -6,6 +8,12 @@ namespace Aggregator.Metrics;
 /// </summary>
 public sealed class MetricCatalog
 {
+    // Every name the registry's own families occupy, in both formats, with the family that occupies it.
+    private static readonly FrozenDictionary<string, MetricDefinition> ReservedSampleNames =
+        new[] { MetricRegistry.DroppedSeriesDefinition, MetricRegistry.CollectorErrorsDefinition }
+            .SelectMany(d => SampleNames(d).Select(sample => KeyValuePair.Create(sample, d)))
+            .ToFrozenDictionary(StringComparer.Ordinal);
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, MetricDefinition> _byDeclaredName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MetricDefinition> _byFamilyName = new(StringComparer.Ordinal);
@@ -46,10 +54,11 @@ public sealed class MetricCatalog
         Register(name, Build(type, name, options ?? MetricOptions.None));
 
     /// <summary>Builds the definition a declaration asks for (namespace, name callback, info suffix applied) without registering it.</summary>
+    /// <exception cref="MetricDefinitionException">The definition breaks a rule of the data model, or a name it exposes is one of the registry's own.</exception>
     internal MetricDefinition Build(MetricType type, string name, MetricOptions options)
     {
         MetricNames.ValidateMetricName(name);
-        return new MetricDefinition(
+        var definition = new MetricDefinition(
             type,
             ExposedName(type, name, options.Namespace),
             options.Help,
@@ -58,6 +67,20 @@ public sealed class MetricCatalog
             options.GaugePolicy ?? Options.DefaultGaugePolicy,
             type == MetricType.Histogram ? options.Buckets ?? Buckets.Default : options.Buckets,
             options.PerNode);
+
+        // Refused here, whatever the conflict policy: every registry writes these families, so a metric under one of
+        // their names would make each collection hold two families of that name.
+        foreach (var sample in SampleNames(definition))
+        {
+            if (ReservedSampleNames.TryGetValue(sample, out var reserved))
+            {
+                throw new MetricDefinitionException(
+                    $"Metric '{name}' is exposed as '{definition.SampleName()}', a name reserved for the registry's own {MetricDefinition.TypeName(reserved.Type)} '{reserved.SampleName()}': declare it under another name.",
+                    nameof(name));
+            }
+        }
+
+        return definition;
     }
 
     /// <summary>Registers <paramref name="definition"/> under the declared <paramref name="name"/>, applying the name-conflict policy.</summary>

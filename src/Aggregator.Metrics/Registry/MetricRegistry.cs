@@ -10,13 +10,15 @@ namespace Aggregator.Metrics;
 /// </summary>
 public abstract class MetricRegistry
 {
-    private static readonly MetricDefinition DroppedSeriesDefinition = new(
+    /// <summary>The registry's own count of refused series; no declared metric may expose a name of it.</summary>
+    internal static readonly MetricDefinition DroppedSeriesDefinition = new(
         MetricType.Counter,
         "aggregator_series_dropped_total",
         "New series refused because their family reached the series cap.",
         ["family"]);
 
-    private static readonly MetricDefinition CollectorErrorsDefinition = new(
+    /// <summary>The registry's own count of failed custom collectors; no declared metric may expose a name of it.</summary>
+    internal static readonly MetricDefinition CollectorErrorsDefinition = new(
         MetricType.Counter,
         "aggregator_collector_errors_total",
         "Custom collector runs that threw or returned invalid families; their output was left out.",
@@ -25,7 +27,7 @@ public abstract class MetricRegistry
     private readonly Lock? _sync;
     private readonly Dictionary<string, MetricFamily> _byDeclaredName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MetricFamily> _byFamilyName = new(StringComparer.Ordinal);
-    private readonly List<(string Name, Func<IEnumerable<MetricFamilySnapshot>> Collect)> _collectors = [];
+    private readonly List<CustomCollector> _collectors = [];
     private readonly Dictionary<string, long> _collectorErrors = new(StringComparer.Ordinal);
     private MetricFamily[]? _sortedFamilies;
 
@@ -40,8 +42,9 @@ public abstract class MetricRegistry
     public MetricCatalog Catalog { get; }
 
     /// <summary>
-    /// Called when a custom collector throws or returns a family whose name is taken, with the collector's name and
-    /// the error, so that the owner can log it; the collection goes on without that collector's output.
+    /// Called when a custom collector throws, returns a family whose name is taken, or returns series that break their
+    /// type's rules, with the collector's name and the error, so that the owner can log it; the collection goes on
+    /// without what was left out.
     /// </summary>
     public event Action<string, Exception>? CollectorFailed;
 
@@ -190,8 +193,13 @@ public abstract class MetricRegistry
 
     /// <summary>
     /// Adds a custom collector: a callback run at every collection whose families join this registry's. A collector
-    /// that throws is left out of that collection, and a family whose name is taken is left out alone; both are counted
-    /// in <c>aggregator_collector_errors_total{collector}</c> and reported through <see cref="CollectorFailed"/>.
+    /// that throws is left out of that collection, a family whose name is taken is left out alone, and so is a series
+    /// that breaks the rules a declared metric keeps (a counter NaN, negative, or below the value it was last exposed
+    /// with; an info value other than 1; a negative histogram or summary count, or one below its last). Each failure,
+    /// and each family with series left out, is counted in <c>aggregator_collector_errors_total{collector}</c> and
+    /// reported through <see cref="CollectorFailed"/>. A series left out for going down is shown again once it is back
+    /// at its last exposed value, so that a merged counter never goes down; one the collector stops returning is
+    /// forgotten, and may start again from anything.
     /// </summary>
     /// <param name="name">A name for the collector, used in the error count.</param>
     /// <param name="collect">The callback.</param>
@@ -201,7 +209,7 @@ public abstract class MetricRegistry
         ArgumentNullException.ThrowIfNull(collect);
         using (EnterIfShared())
         {
-            _collectors.Add((name, collect));
+            _collectors.Add(new CustomCollector(name, collect));
         }
     }
 
@@ -228,7 +236,7 @@ public abstract class MetricRegistry
     internal List<GatheredFamily> Gather()
     {
         MetricFamily[] families;
-        (string Name, Func<IEnumerable<MetricFamilySnapshot>> Collect)[] collectors;
+        CustomCollector[] collectors;
         using (EnterIfShared())
         {
             families = _sortedFamilies ??= [.. _byFamilyName.Values.OrderBy(f => f.Definition.Name, StringComparer.Ordinal)];
@@ -253,9 +261,9 @@ public abstract class MetricRegistry
             }
         }
 
-        foreach (var (collectorName, collect) in collectors)
+        foreach (var collector in collectors)
         {
-            RunCollector(collectorName, collect, result, names);
+            RunCollector(collector, result, names);
         }
 
         if (dropped is not null)
@@ -367,37 +375,57 @@ public abstract class MetricRegistry
         }
     }
 
-    private void RunCollector(
-        string collectorName,
-        Func<IEnumerable<MetricFamilySnapshot>> collect,
-        List<GatheredFamily> result,
-        HashSet<string> names)
+    private void RunCollector(CustomCollector collector, List<GatheredFamily> result, HashSet<string> names)
     {
-        List<MetricFamilySnapshot> produced;
+        var errors = new List<Exception>();
+
+        // One run of a collector at a time: each run's values are checked against the run before, so a run that read its
+        // values earlier must not be checked after one that read them later.
         try
         {
-            produced = [.. collect()];
-        }
-#pragma warning disable CA1031 // A failing collector must never break the exposition of the others.
-        catch (Exception error)
-#pragma warning restore CA1031
-        {
-            CountCollectorError(collectorName, error);
-            return;
-        }
-
-        // A family whose sample names are taken (by the registry, an earlier collector or itself) is left out alone.
-        foreach (var family in produced)
-        {
-            var sampleNames = family is null ? [] : MetricCatalog.SampleNames(family.Definition).ToArray();
-            if (family is null || sampleNames.Any(names.Contains))
+            using var run = collector.RunLock.EnterScope();
+            List<MetricFamilySnapshot> produced;
+            try
             {
-                CountCollectorError(collectorName, new InvalidOperationException($"Collector '{collectorName}' returned {(family is null ? "a null family" : $"family '{family.Name}', whose name is taken")}; it was left out."));
-                continue;
+                produced = [.. collector.Collect()];
+            }
+#pragma warning disable CA1031 // A failing collector must never break the exposition of the others.
+            catch (Exception error)
+#pragma warning restore CA1031
+            {
+                // A run that threw checks nothing, so the last values stay as they were.
+                errors.Add(error);
+                return;
             }
 
-            names.UnionWith(sampleNames);
-            result.Add(new GatheredFamily(null, family));
+            // A family whose sample names are taken (by the registry, an earlier collector or itself) is left out alone.
+            var free = new List<MetricFamilySnapshot>(produced.Count);
+            foreach (var family in produced)
+            {
+                var sampleNames = family is null ? [] : MetricCatalog.SampleNames(family.Definition).ToArray();
+                if (family is null || sampleNames.Any(names.Contains))
+                {
+                    errors.Add(new InvalidOperationException($"Collector '{collector.Name}' returned {(family is null ? "a null family" : $"family '{family.Name}', whose name is taken")}; it was left out."));
+                    continue;
+                }
+
+                names.UnionWith(sampleNames);
+                free.Add(family);
+            }
+
+            // Then each series is held to its type's rules; one that breaks them is left out alone.
+            foreach (var family in collector.Check(free, errors))
+            {
+                result.Add(new GatheredFamily(null, family));
+            }
+        }
+        finally
+        {
+            // Outside the run's lock: the handlers are the owner's code.
+            foreach (var error in errors)
+            {
+                CountCollectorError(collector.Name, error);
+            }
         }
     }
 

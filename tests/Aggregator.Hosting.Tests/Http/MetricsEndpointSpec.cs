@@ -4,6 +4,8 @@ using System.Net;
 using System.Text;
 using Akka.Actor;
 using Aggregator.Hosting.Http;
+using Aggregator.Metrics;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -261,6 +263,63 @@ public sealed class MetricsEndpointSpec : IAsyncLifetime
         Assert.Contains("requests_total{code=\"200\"} 36\n", text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("1e13")]
+    [InlineData("1.7976931348623157e308")]
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    [InlineData("NaN")]
+    [InlineData("-1")]
+    [InlineData("0")]
+    [InlineData("ten")]
+    [InlineData("1,5")]
+    [InlineData("")]
+    public async Task An_out_of_range_scrape_timeout_header_is_clamped_or_ignored_never_a_500(string header)
+    {
+        // Each of these leaves the configured 5 s, so every worker answers; a tiny one (1 ms) is in the spec below.
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_server.Address, "?name[]=queue_sum"));
+        request.Headers.TryAddWithoutValidation(MetricsEndpoint.ScrapeTimeoutHeader, header);
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("# HELP queue_sum Sum\n# TYPE queue_sum gauge\nqueue_sum 36\n", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData(null, 5_000.0)]
+    [InlineData("2", 1_800.0)]
+    [InlineData(" 2.5 ", 2_250.0)]
+    [InlineData("5", 4_500.0)]
+    [InlineData("5.6", 5_000.0)]
+    [InlineData("1e13", 5_000.0)]
+    [InlineData("1.7976931348623157e308", 5_000.0)]
+    [InlineData("Infinity", 5_000.0)]
+    [InlineData("-Infinity", 5_000.0)]
+    [InlineData("NaN", 5_000.0)]
+    [InlineData("-1", 5_000.0)]
+    [InlineData("0", 5_000.0)]
+    [InlineData("ten", 5_000.0)]
+    [InlineData("0.0001", 1.0)]
+    [InlineData("4.9e-324", 1.0)]
+    public async Task The_collection_gets_nine_tenths_of_the_scrape_timeout_between_a_millisecond_and_the_configured_timeout(string? header, double expectedMilliseconds)
+    {
+        var source = new RecordingSource(TimeSpan.FromSeconds(5));
+        var context = new DefaultHttpContext();
+        context.Request.Method = "GET";
+        if (header is not null)
+        {
+            context.Request.Headers[MetricsEndpoint.ScrapeTimeoutHeader] = header;
+        }
+
+        using var body = new MemoryStream();
+        context.Response.Body = body;
+        await new MetricsEndpoint(source).HandleAsync(context);
+
+        Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMilliseconds), Assert.Single(source.Requests).Timeout);
+        Assert.Equal("# HELP up Up\n# TYPE up gauge\nup 1\n", Encoding.UTF8.GetString(body.ToArray()));
+    }
+
     [Fact]
     public async Task A_pattern_with_a_newline_and_two_patterns_never_share_a_scrape()
     {
@@ -342,6 +401,20 @@ public sealed class MetricsEndpointSpec : IAsyncLifetime
         while (!(await _http.GetStringAsync(new Uri(_server.Address, $"?{selection}&name[]=slow_total"))).Contains($"slow_total {names.Length}\n", StringComparison.Ordinal))
         {
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"{string.Join(", ", names)} never all answered");
+        }
+    }
+
+    /// <summary>A source that answers one gauge and keeps the requests it was given.</summary>
+    private sealed class RecordingSource(TimeSpan collectionTimeout) : IScrapeSource
+    {
+        public List<ScrapeRequest> Requests { get; } = [];
+
+        public TimeSpan CollectionTimeout => collectionTimeout;
+
+        public Task<MetricsSnapshot> CollectAsync(ScrapeRequest request, CancellationToken cancellationToken)
+        {
+            Requests.Add(request);
+            return Task.FromResult(new MetricsSnapshot([MetricFamilySnapshot.OfValue(new MetricDefinition(MetricType.Gauge, "up", "Up"), 1)]));
         }
     }
 

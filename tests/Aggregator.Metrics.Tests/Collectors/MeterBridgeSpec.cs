@@ -115,17 +115,23 @@ public sealed class MeterBridgeSpec
         var registry = new WorkerRegistry();
         bridge.Register(registry);
         long sent = 0;
+        var open = 0;
         meter.CreateObservableCounter("link.sent", () => sent, unit: "By", description: "Bytes sent.");
+        meter.CreateObservableUpDownCounter("link.open", () => open, description: "Open links.");
 
         var before = Expose.Text(registry);
         sent = 512;
+        open = 2;
         var first = Expose.Text(registry);
-        sent = 0;
-        var reset = Expose.Text(registry);
+        open = 0;
+        var zero = Expose.Text(registry);
 
         Assert.Equal(string.Empty, before);
         Assert.Equal(
             """
+            # HELP link_open Open links.
+            # TYPE link_open gauge
+            link_open 2
             # HELP link_sent_bytes_total Bytes sent.
             # TYPE link_sent_bytes_total counter
             link_sent_bytes_total 512
@@ -134,12 +140,55 @@ public sealed class MeterBridgeSpec
             first);
         Assert.Equal(
             """
+            # HELP link_open Open links.
+            # TYPE link_open gauge
+            link_open 0
             # HELP link_sent_bytes_total Bytes sent.
             # TYPE link_sent_bytes_total counter
-            link_sent_bytes_total 0
+            link_sent_bytes_total 512
+
+            """,
+            zero);
+    }
+
+    [Fact]
+    public void An_observable_counter_that_goes_down_is_left_out_and_counted_until_it_is_back_where_it_was()
+    {
+        using var meter = new Meter("Aggregator.Tests.Bridge." + Guid.NewGuid().ToString("N"));
+        using var bridge = new MeterBridge([meter.Name]);
+        var registry = new WorkerRegistry();
+        bridge.Register(registry);
+        long sent = 512;
+        meter.CreateObservableCounter("link.sent", () => sent, unit: "By", description: "Bytes sent.");
+
+        var first = Expose.Text(registry);
+        sent = 0;
+        var reset = Expose.Text(registry);
+        sent = 600;
+        var past = Expose.Text(registry);
+
+        Assert.Equal("# HELP link_sent_bytes_total Bytes sent.\n# TYPE link_sent_bytes_total counter\nlink_sent_bytes_total 512\n", first);
+        Assert.Equal(
+            """
+            # HELP aggregator_collector_errors_total Custom collector runs that threw or returned invalid families; their output was left out.
+            # TYPE aggregator_collector_errors_total counter
+            aggregator_collector_errors_total{collector="meters"} 1
+            # HELP link_sent_bytes_total Bytes sent.
+            # TYPE link_sent_bytes_total counter
 
             """,
             reset);
+        Assert.Equal(
+            """
+            # HELP aggregator_collector_errors_total Custom collector runs that threw or returned invalid families; their output was left out.
+            # TYPE aggregator_collector_errors_total counter
+            aggregator_collector_errors_total{collector="meters"} 1
+            # HELP link_sent_bytes_total Bytes sent.
+            # TYPE link_sent_bytes_total counter
+            link_sent_bytes_total 600
+
+            """,
+            past);
     }
 
     [Theory]

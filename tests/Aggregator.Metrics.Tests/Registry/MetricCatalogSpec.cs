@@ -375,4 +375,97 @@ public sealed class MetricCatalogSpec
         Assert.Throws<MetricDefinitionException>(() => registry.Counter("bad name"));
         Assert.Throws<MetricDefinitionException>(() => registry.Info("i"));
     }
+
+    [Theory]
+    [InlineData(MetricType.Counter, "aggregator_series_dropped", "", "aggregator_series_dropped_total", "aggregator_series_dropped_total")]
+    [InlineData(MetricType.Counter, "aggregator_series_dropped_total", "", "aggregator_series_dropped_total", "aggregator_series_dropped_total")]
+    [InlineData(MetricType.Counter, "aggregator_collector_errors", "", "aggregator_collector_errors_total", "aggregator_collector_errors_total")]
+    [InlineData(MetricType.Gauge, "aggregator_collector_errors_total", "", "aggregator_collector_errors_total", "aggregator_collector_errors_total")]
+    [InlineData(MetricType.Gauge, "aggregator_series_dropped", "", "aggregator_series_dropped", "aggregator_series_dropped_total")]
+    [InlineData(MetricType.Gauge, "aggregator_series_dropped_created", "", "aggregator_series_dropped_created", "aggregator_series_dropped_total")]
+    [InlineData(MetricType.Histogram, "aggregator_collector_errors", "", "aggregator_collector_errors", "aggregator_collector_errors_total")]
+    [InlineData(MetricType.Summary, "aggregator_series_dropped", "", "aggregator_series_dropped", "aggregator_series_dropped_total")]
+    [InlineData(MetricType.Info, "aggregator_collector_errors", "", "aggregator_collector_errors_info", "aggregator_collector_errors_total")]
+    [InlineData(MetricType.Counter, "series_dropped", "aggregator", "aggregator_series_dropped_total", "aggregator_series_dropped_total")]
+    [InlineData(MetricType.Gauge, "collector_errors_total", "aggregator", "aggregator_collector_errors_total", "aggregator_collector_errors_total")]
+    public void A_metric_exposed_under_a_name_of_the_registrys_own_families_is_refused_at_declaration(
+        MetricType type, string name, string metricNamespace, string exposed, string reserved)
+    {
+        var registry = Registries.Worker(new MetricsOptions { Namespace = metricNamespace });
+
+        var ex = Assert.Throws<MetricDefinitionException>(() => Declare(registry, type, name));
+
+        Assert.Equal(
+            $"Metric '{name}' is exposed as '{exposed}', a name reserved for the registry's own counter '{reserved}': declare it under another name. (Parameter 'name')",
+            ex.Message);
+        Assert.Empty(registry.Catalog.Definitions);
+        Assert.Throws<MetricDefinitionException>(() => registry.Catalog.Declare(type, name, new MetricOptions { LabelNames = ["k"] }));
+    }
+
+    [Fact]
+    public void A_name_callback_cannot_give_a_metric_a_reserved_name_and_the_registrys_own_counters_still_collect()
+    {
+        var registry = Registries.Worker(new MetricsOptions
+        {
+            MaxSeriesPerFamily = 1,
+            NameCallback = (type, name) => type == MetricType.Counter ? "aggregator_" + name : name,
+        });
+        var jobs = registry.Gauge("jobs", "Jobs", "kind");
+        jobs.WithLabels("a").Set(1);
+        jobs.WithLabels("b").Set(2);
+
+        var ex = Assert.Throws<MetricDefinitionException>(() => registry.Counter("series_dropped", "Mine"));
+
+        Assert.Equal(
+            "Metric 'series_dropped' is exposed as 'aggregator_series_dropped_total', a name reserved for the registry's own counter 'aggregator_series_dropped_total': declare it under another name. (Parameter 'name')",
+            ex.Message);
+        Assert.Equal(
+            """
+            # HELP aggregator_series_dropped_total New series refused because their family reached the series cap.
+            # TYPE aggregator_series_dropped_total counter
+            aggregator_series_dropped_total{family="jobs"} 1
+            # HELP jobs Jobs
+            # TYPE jobs gauge
+            jobs{kind="a"} 1
+
+            """,
+            Expose.Text(registry));
+    }
+
+    [Fact]
+    public void Names_beside_the_reserved_ones_are_free()
+    {
+        var registry = Registries.Worker();
+        registry.Counter("aggregator_series", "Series").Inc();
+        registry.Gauge("aggregator_collector_errors_count", "Count").Set(2);
+        registry.Gauge("aggregator_series_dropped_totals", "Totals").Set(3);
+
+        Assert.Equal(
+            """
+            # HELP aggregator_collector_errors_count Count
+            # TYPE aggregator_collector_errors_count gauge
+            aggregator_collector_errors_count 2
+            # HELP aggregator_series_total Series
+            # TYPE aggregator_series_total counter
+            aggregator_series_total 1
+            # HELP aggregator_series_dropped_totals Totals
+            # TYPE aggregator_series_dropped_totals gauge
+            aggregator_series_dropped_totals 3
+
+            """,
+            Expose.Text(registry));
+    }
+
+    private static MetricFamily Declare(MetricRegistry registry, MetricType type, string name)
+    {
+        var options = new MetricOptions { Help = "Mine", LabelNames = ["k"] };
+        return type switch
+        {
+            MetricType.Counter => registry.Counter(name, options),
+            MetricType.Gauge => registry.Gauge(name, options),
+            MetricType.Histogram => registry.Histogram(name, options),
+            MetricType.Summary => registry.Summary(name, options),
+            _ => registry.Info(name, options),
+        };
+    }
 }
