@@ -7,7 +7,8 @@ namespace Aggregator.Benchmarks;
 /// Runs the benchmarks. <c>--smoke</c> runs each benchmark method once in this process (CI: they keep building and
 /// running; nothing is measured), and the churn and selections runners at a small size. <c>memory</c> reports bytes
 /// per series; <c>scrape-node</c> and <c>scrape-cluster</c> run the end-to-end scrape cases; <c>churn [N]</c> (default
-/// 1,000,000 short-lived workers) and <c>selections [N]</c> (default 10,000 distinct selections) the state-growth cases.
+/// 1,000,000 short-lived workers) and <c>selections [N]</c> (default 10,000 distinct selections) the state-growth cases;
+/// <c>auth</c> the basic-auth timing and guessing cases against a node process.
 /// Anything else goes to BenchmarkDotNet (<c>--filter '*Merge*'</c>, <c>--list flat</c>).
 /// </summary>
 public static class Program
@@ -20,6 +21,7 @@ public static class Program
                 // The runners first: Smoke's closing line is the one tests/run.sh prints.
                 var churn = await ChurnRunner.RunAsync(workers: 2_000, wave: 500, scrapes: 5);
                 await SelectionsRunner.RunAsync(selections: 100);
+                await AuthRunner.RunAsync(timingRequests: 3, guessers: 2, guessing: TimeSpan.FromSeconds(1));
                 var smoke = Smoke.Run(typeof(Program).Assembly);
                 return churn != 0 ? churn : smoke;
             case "memory":
@@ -32,6 +34,9 @@ public static class Program
                 return await ChurnRunner.RunAsync(Count(args, ChurnRunner.DefaultWorkers));
             case "selections":
                 await SelectionsRunner.RunAsync(Count(args, SelectionsRunner.DefaultSelections));
+                return 0;
+            case "auth":
+                await AuthRunner.RunAsync();
                 return 0;
             case "scrape-cluster":
                 await ScrapeRunner.ClusterAsync();

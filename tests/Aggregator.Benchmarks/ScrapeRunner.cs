@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Akka.Actor;
 using Aggregator.Actors;
 using Aggregator.Actors.Protocol;
@@ -57,38 +55,17 @@ public static class ScrapeRunner
 
     public static async Task ClusterAsync()
     {
-        var dll = Path.Combine(RepoRoot(), "src", "Aggregator.Node", "bin", "Release", "net10.0", "Aggregator.Node.dll");
-        if (!File.Exists(dll))
-        {
-            throw new FileNotFoundException($"Build the node first: dotnet build src/Aggregator.Node -c Release ({dll} is missing).");
-        }
-
-        var remoting = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
-        var http = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
+        var remoting = Enumerable.Range(0, 3).Select(_ => NodeProcesses.FreePort()).ToArray();
+        var http = Enumerable.Range(0, 3).Select(_ => NodeProcesses.FreePort()).ToArray();
         var seeds = $"akka.tcp://aggregator@127.0.0.1:{remoting[0]}";
         var nodes = new List<Process>();
         try
         {
             for (var i = 0; i < 3; i++)
             {
-                var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-                foreach (var argument in new[]
-                {
-                    dll, $"--Node:Port={remoting[i]}", $"--Node:HttpUrl=http://127.0.0.1:{http[i]}", $"--Node:SeedNodes={seeds}",
-                    "--Node:DemoWorkers=0", $"--Node:LoadWorkers={Workers}", $"--Node:LoadSeries={SeriesPerWorker}",
-                })
-                {
-                    start.ArgumentList.Add(argument);
-                }
-
-                var node = Process.Start(start)!;
-
-                // Drained and dropped: an unread pipe would fill up and stall the node.
-                node.OutputDataReceived += (_, _) => { };
-                node.ErrorDataReceived += (_, _) => { };
-                node.BeginOutputReadLine();
-                node.BeginErrorReadLine();
-                nodes.Add(node);
+                nodes.Add(NodeProcesses.Start(
+                    $"--Node:Port={remoting[i]}", $"--Node:HttpUrl=http://127.0.0.1:{http[i]}", $"--Node:SeedNodes={seeds}",
+                    "--Node:DemoWorkers=0", $"--Node:LoadWorkers={Workers}", $"--Node:LoadSeries={SeriesPerWorker}"));
             }
 
             var url = new Uri($"http://127.0.0.1:{http[0]}/metrics");
@@ -99,13 +76,7 @@ public static class ScrapeRunner
         {
             foreach (var node in nodes)
             {
-                if (!node.HasExited)
-                {
-                    node.Kill(entireProcessTree: true);
-                }
-
-                node.WaitForExit(10_000);
-                node.Dispose();
+                NodeProcesses.Stop(node);
             }
         }
     }
@@ -168,26 +139,6 @@ public static class ScrapeRunner
         }
 
         throw new TimeoutException($"{count} nodes did not come up at {url}.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Aggregator.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Aggregator.sln not found above " + AppContext.BaseDirectory);
     }
 
     private sealed class BenchWorker : MeteredReceiveActor
