@@ -21,7 +21,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     {
         if (node.Tls is { } tls)
         {
-            listen.UseHttps(TlsSetup.Create(tls));
+            listen.UseHttps(TlsSetup.Create(tls, kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Aggregator.Node.Tls")));
         }
     }
 
