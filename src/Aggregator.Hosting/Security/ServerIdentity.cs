@@ -16,9 +16,6 @@ internal sealed class ServerIdentity
         _intermediates = intermediates;
     }
 
-    /// <summary>The certificate (for tests and messages).</summary>
-    public X509Certificate2 Certificate => _certificate;
-
     /// <summary>Loads the pair as Go's <c>tls.X509KeyPair</c> does: the first certificate is the server's, the rest its chain.</summary>
     /// <exception cref="ArgumentException">Either cannot be read or parsed, or they do not match; the message names both.</exception>
     public static ServerIdentity Load(PemSource certificate, PemSource key, Func<string, string> readFile)
