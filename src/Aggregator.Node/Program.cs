@@ -38,7 +38,8 @@ catch (Exception error) when (error is WebConfigException or ArgumentException o
 var url = new Uri(node.HttpUrl);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
-    void Secure(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen) => listen.UseWebConfig(web);
+    void Secure(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen) =>
+        listen.UseWebConfig(web, kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Aggregator.Node.Tls"));
 
     if (System.Net.IPAddress.TryParse(url.Host, out var address))
     {

@@ -1,47 +1,45 @@
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Aggregator.Hosting;
 
-/// <summary>Turns <see cref="TlsOptions"/> into Kestrel's HTTPS options.</summary>
+/// <summary>Turns <see cref="TlsOptions"/> into Kestrel's HTTPS setup, with the exporter toolkit's behaviour.</summary>
+/// <remarks>
+/// <para>
+/// Certificates, keys and the client CA file are checked when their files change (last-write time and length) and
+/// re-read before the next handshake, so a rotated certificate is served without a restart. A change that does not
+/// load (a half-written file, a key that does not match yet) keeps the previous certificate and is logged.
+/// </para>
+/// <para>
+/// Client certificates follow Go's <c>tls.ClientAuthType</c>: the verifying modes need a chain to one of the client
+/// CAs (every certificate of the CA file; the system's roots when none is given) and, on every certificate of the
+/// chain that carries an extended key usage, client authentication or any usage. A certificate issued for servers
+/// only is refused. <c>client_allowed_sans</c> then needs one of the listed DNS, IP, e-mail or URI names.
+/// </para>
+/// <para>
+/// <c>cipher_suites</c> restricts TLS 1.2 and below; TLS 1.3 always offers its three suites, as in Go.
+/// <c>prefer_server_cipher_suites</c> has no effect: .NET has no such switch and OpenSSL's default order applies, as
+/// Go itself has ignored the setting since Go 1.17. <c>curve_preferences</c> is checked but cannot be applied.
+/// </para>
+/// </remarks>
 public static class TlsSetup
 {
-    /// <summary>Loads the PEM files and, with a client CA, requires client certificates that chain to it.</summary>
-    /// <exception cref="ArgumentException">A file is missing or unreadable; the message names it.</exception>
-    public static HttpsConnectionAdapterOptions Create(TlsOptions tls)
+    /// <summary>
+    /// Checks and loads <paramref name="tls"/> and returns the per-connection setup for
+    /// <c>ListenOptions.UseHttps(TlsHandshakeCallbackOptions)</c>.
+    /// </summary>
+    /// <param name="tls">The options.</param>
+    /// <param name="logger">Where failed certificate reloads are reported; none if null.</param>
+    /// <exception cref="ArgumentException">
+    /// The options are inconsistent (no certificate or key, a client CA with <see cref="ClientAuthType.NoClientCert"/>,
+    /// <c>min_version</c> above <c>max_version</c>, an unknown curve) or a file cannot be loaded; the message names the
+    /// culprit.
+    /// </exception>
+    public static TlsHandshakeCallbackOptions Create(TlsOptions tls, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(tls);
-        var certificatePath = tls.CertificatePath ?? throw new ArgumentException("TLS needs a certificate file.", nameof(tls));
-        var keyPath = tls.KeyPath ?? throw new ArgumentException($"TLS certificate '{certificatePath}' needs a key file.", nameof(tls));
-        var https = new HttpsConnectionAdapterOptions { ServerCertificate = Load(certificatePath, () => X509Certificate2.CreateFromPemFile(certificatePath, keyPath)) };
-        if (tls.ClientCaPath is { } caPath)
-        {
-            var ca = Load(caPath, () => X509Certificate2.CreateFromPem(File.ReadAllText(caPath)));
-            https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
-            https.ClientCertificateValidation = (certificate, _, _) => IssuedBy(certificate, ca);
-        }
-
-        return https;
-    }
-
-    private static bool IssuedBy(X509Certificate2 certificate, X509Certificate2 ca)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate);
-    }
-
-    private static X509Certificate2 Load(string path, Func<X509Certificate2> load)
-    {
-        try
-        {
-            return load();
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
-        {
-            throw new ArgumentException($"Could not load the certificate or key '{path}': {error.Message}", nameof(path), error);
-        }
+        var config = new TlsServerConfig(tls, logger ?? NullLogger.Instance);
+        return new TlsHandshakeCallbackOptions { OnConnection = config.OptionsFor };
     }
 }

@@ -149,10 +149,10 @@ public static class WebConfigFile
                         tls = tls with { ClientAllowedSans = [.. Items(value, name).Select(item => String(item, name))] };
                         break;
                     case "min_version":
-                        tls = tls with { MinVersion = Checked(value, name, GoTlsNames.TlsVersion) };
+                        tls = tls with { MinVersion = Checked(value, name, GoTlsNames.Version) };
                         break;
                     case "max_version":
-                        tls = tls with { MaxVersion = Checked(value, name, GoTlsNames.TlsVersion) };
+                        tls = tls with { MaxVersion = Checked(value, name, GoTlsNames.Version) };
                         break;
                     case "cipher_suites":
                         tls = tls with { CipherSuites = [.. Items(value, name).Select(item => Checked(item, name, GoTlsNames.CipherSuite))] };
