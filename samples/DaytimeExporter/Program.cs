@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Akka.Actor;
 using Aggregator.Actors;
 using Aggregator.Hosting;
@@ -28,12 +29,16 @@ shared.AddCollector("json_service", statsReader.Collect);
 await using var server = await MetricsServer.StartAsync(system, new MetricsServerOptions { Port = int.Parse(Arg("--port", "9117"), CultureInfo.InvariantCulture) });
 Console.WriteLine($"Serving {server.Address}; daytime on port {daytime.Port}; JSON service at {stats.Address}");
 
+// SIGTERM (docker stop, systemd, Kubernetes) and Ctrl+C end the program here, so that the server and the actor system
+// are disposed in order and the exit code is 0; the runtime's default for SIGTERM would exit at once with 143.
 var stop = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) =>
+void Stop(PosixSignalContext context)
 {
-    e.Cancel = true;
+    context.Cancel = true;
     stop.TrySetResult();
-};
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+}
+
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 await stop.Task;
 await system.Terminate();

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Akka.Actor;
 using Aggregator.Hosting;
 using QuickStart;
@@ -11,12 +12,16 @@ system.ActorOf(Props.Create(() => new UpdatingWorker(options.Seed, options.Inter
 await using var server = await MetricsServer.StartAsync(system, new MetricsServerOptions { Port = options.Port });
 Console.WriteLine($"Serving {server.Address}");
 
+// SIGTERM (docker stop, systemd, Kubernetes) and Ctrl+C end the program here, so that the server and the actor system
+// are disposed in order and the exit code is 0; the runtime's default for SIGTERM would exit at once with 143.
 var stop = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) =>
+void Stop(PosixSignalContext context)
 {
-    e.Cancel = true;
+    context.Cancel = true;
     stop.TrySetResult();
-};
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+}
+
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 await stop.Task;
 await system.Terminate();

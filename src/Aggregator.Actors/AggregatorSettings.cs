@@ -38,11 +38,16 @@ public sealed record AggregatorSettings
     public static Config DefaultConfig() =>
         ConfigurationFactory.FromResource<AggregatorSettings>("Aggregator.Actors.reference.conf");
 
-    /// <summary>Reads the settings of <paramref name="system"/>.</summary>
+    /// <summary>
+    /// Reads the settings of <paramref name="system"/>: its <c>aggregator</c> HOCON section, then the
+    /// <see cref="AggregatorSetup"/> it was created with, if any, for the catalog policies.
+    /// </summary>
     public static AggregatorSettings Create(ActorSystem system)
     {
         ArgumentNullException.ThrowIfNull(system);
-        return Create(system.Settings.Config.WithFallback(DefaultConfig()).GetConfig("aggregator"));
+        var settings = Create(system.Settings.Config.WithFallback(DefaultConfig()).GetConfig("aggregator"));
+        var setup = system.Settings.Setup.Get<AggregatorSetup>();
+        return setup.HasValue ? settings with { Metrics = setup.Value.Apply(settings.Metrics) } : settings;
     }
 
     /// <summary>Reads settings from an <c>aggregator</c> section (missing keys take the reference defaults).</summary>

@@ -73,6 +73,7 @@ builder.Services.AddAkka(node.SystemName, akka =>
         .WithMetricsAggregator()
         .WithActors((system, _) =>
         {
+            DowningExit.Register(system, Akka.Cluster.Cluster.Get(system).SelfAddress);
             for (var i = 1; i <= node.DemoWorkers; i++)
             {
                 var index = i;

@@ -19,6 +19,36 @@ public sealed partial class DockerSpec
     }
 
     [Fact]
+    public void Compose_restarts_every_node_after_the_cluster_downs_it()
+    {
+        ExternalTool.Require("/usr/bin/docker-compose", "docker-compose");
+
+        var result = ExternalTool.Run("/usr/bin/docker-compose", ["-f", Path.Combine(Root, "docker", "docker-compose.yml"), "config"], standardInput: (string?)null);
+
+        // A downed node exits 255 and cannot rejoin without a new process; unless-stopped restarts it on any exit.
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(
+            ["node1=unless-stopped", "node2=unless-stopped", "node3=unless-stopped", "prometheus=", "pushgateway="],
+            ServiceLine().Matches(result.StandardOutput).Select(m => $"{m.Groups["service"].Value}={RestartLine().Match(m.Groups["body"].Value).Groups["policy"].Value}"));
+    }
+
+    [Fact]
+    public void The_systemd_unit_is_valid_and_restarts_a_node_that_exits_255()
+    {
+        ExternalTool.Require("/usr/bin/systemd-analyze", "systemd");
+        var unit = Path.Combine(Root, "docker", "aggregator-node.service");
+
+        var verify = ExternalTool.Run("/usr/bin/systemd-analyze", ["verify", unit], standardInput: (string?)null);
+        var lines = File.ReadAllLines(unit);
+
+        // verify exits 0 even for unknown keys and bad values: it warns on standard error.
+        Assert.True(verify.ExitCode == 0 && verify.StandardError.Length == 0, verify.ToString());
+        Assert.Equal(["Restart=on-failure"], lines.Where(l => l.StartsWith("Restart=", StringComparison.Ordinal)));
+        Assert.DoesNotContain(lines, l => l.StartsWith("SuccessExitStatus=", StringComparison.Ordinal) || l.StartsWith("RestartPreventExitStatus=", StringComparison.Ordinal));
+        Assert.Equal(["ExecStart=/usr/bin/dotnet /opt/aggregator/Aggregator.Node.dll --Node:HoconFile=/etc/aggregator/node.hocon"], lines.Where(l => l.StartsWith("ExecStart=", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Every_path_the_dockerfile_copies_or_builds_exists()
     {
         var dockerfile = File.ReadAllText(Path.Combine(Root, "docker", "Dockerfile"));
@@ -33,6 +63,12 @@ public sealed partial class DockerSpec
         Assert.Equal("Aggregator.Node", Path.GetFileNameWithoutExtension(published));
         Assert.True(File.Exists(Path.Combine(Root, "docker", "prometheus.yml")));
     }
+
+    [GeneratedRegex(@"^  (?<service>[a-z0-9]+):\n(?<body>(?:    .*\n)*)", RegexOptions.Multiline)]
+    private static partial Regex ServiceLine();
+
+    [GeneratedRegex(@"^    restart: (?<policy>\S+)$", RegexOptions.Multiline)]
+    private static partial Regex RestartLine();
 
     [GeneratedRegex(@"^COPY (?!--from)(?<sources>.+) \S+$", RegexOptions.Multiline)]
     private static partial Regex CopyLine();

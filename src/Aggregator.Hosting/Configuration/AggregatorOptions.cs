@@ -6,7 +6,8 @@ namespace Aggregator.Hosting;
 
 /// <summary>
 /// The options of <see cref="AkkaConfigurationBuilderExtensions.WithMetricsAggregator"/>; each maps to a key of the
-/// <c>aggregator</c> HOCON section (the defaults are those of its reference configuration).
+/// <c>aggregator</c> HOCON section (the defaults are those of its reference configuration), except
+/// <see cref="NameCallback"/> and <see cref="TimeProvider"/>, which reach the system in an <see cref="Actors.AggregatorSetup"/>.
 /// </summary>
 public sealed class AggregatorOptions
 {
@@ -30,6 +31,39 @@ public sealed class AggregatorOptions
 
     /// <summary><c>aggregator.name-missing-policy</c> (default error).</summary>
     public NameMissingPolicy NameMissingPolicy { get; set; } = NameMissingPolicy.Error;
+
+    /// <summary>
+    /// The catalog's name callback (<see cref="MetricsOptions.NameCallback"/>): maps (type, declared name) to the exposed
+    /// name. Not HOCON: it reaches the actor system through an <see cref="Actors.AggregatorSetup"/> (default none).
+    /// </summary>
+    public Func<MetricType, string, string>? NameCallback { get; set; }
+
+    /// <summary>
+    /// The catalog's clock (<see cref="MetricsOptions.TimeProvider"/>), through an <see cref="Actors.AggregatorSetup"/>
+    /// like <see cref="NameCallback"/> (default null: the system clock).
+    /// </summary>
+    public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>
+    /// The setup carrying what HOCON cannot (<see cref="NameCallback"/>, <see cref="TimeProvider"/>), or null when
+    /// neither is set.
+    /// </summary>
+    public Actors.AggregatorSetup? ToSetup()
+    {
+        if (NameCallback is null && TimeProvider is null)
+        {
+            return null;
+        }
+
+        // Copied now: the setup must not change if these options are changed after the system was configured.
+        var callback = NameCallback;
+        var clock = TimeProvider;
+        return new Actors.AggregatorSetup(metrics => metrics with
+        {
+            NameCallback = callback ?? metrics.NameCallback,
+            TimeProvider = clock ?? metrics.TimeProvider,
+        });
+    }
 
     /// <summary>The options as an <c>aggregator</c> HOCON section.</summary>
     public string ToHocon()

@@ -9,7 +9,8 @@ namespace Aggregator.Hosting;
 public static class AkkaConfigurationBuilderExtensions
 {
     /// <summary>
-    /// Configures the <c>aggregator</c> section from <paramref name="configure"/>, binds Aggregator's serializer, and
+    /// Configures the <c>aggregator</c> section from <paramref name="configure"/> (and an <see cref="AggregatorSetup"/> for
+    /// the options HOCON cannot hold), binds Aggregator's serializer, and
     /// starts Aggregator with the actor system: the node collector, and on a cluster member the cluster collector too.
     /// </summary>
     public static AkkaConfigurationBuilder WithMetricsAggregator(this AkkaConfigurationBuilder builder, Action<AggregatorOptions>? configure = null)
@@ -17,6 +18,11 @@ public static class AkkaConfigurationBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = new AggregatorOptions();
         configure?.Invoke(options);
+        if (options.ToSetup() is { } setup)
+        {
+            builder.AddSetup(setup);
+        }
+
         return builder
             .AddHocon(options.ToHocon(), HoconAddMode.Prepend)
             .AddHocon(AggregatorClusterSettings.DefaultConfig(), HoconAddMode.Append)

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Aggregator.Hosting;
@@ -44,6 +45,7 @@ public sealed class MetricsServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(system);
+        builder.Services.AddSingleton<IHostLifetime, PassiveHostLifetime>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(
             IPAddress.Parse(options.Address),
             options.Port,

@@ -74,6 +74,24 @@ public sealed class ServerProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sends SIGTERM, as <c>docker stop</c>, systemd and Kubernetes do (<see cref="Process.Kill()"/> sends SIGKILL), and
+    /// waits up to <paramref name="within"/> for the exit: its code, or null when the process is still running.
+    /// </summary>
+    public int? Terminate(TimeSpan within)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            kill.WaitForExit();
+            if (kill.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"kill -TERM {Pid} failed with {kill.ExitCode}.");
+            }
+        }
+
+        return _process.WaitForExit(within) ? _process.ExitCode : null;
+    }
+
     public void Kill()
     {
         if (!_process.HasExited)
