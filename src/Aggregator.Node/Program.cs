@@ -98,4 +98,6 @@ builder.Services.AddAkka(node.SystemName, akka =>
 var app = builder.Build();
 app.MapMetrics(node.MetricsPath, security: web.Security);
 app.Run();
-return 0;
+
+// Whatever the shutdown set: 255 after the cluster downed this node (see DowningExit), 0 after SIGTERM.
+return Environment.ExitCode;
