@@ -27,6 +27,11 @@ try
     node = NodeOptions.Load(builder.Configuration);
     web = node.ResolveWebConfig();
     web.Security.Validate();
+    if (web.Tls is { } tls)
+    {
+        // Loaded here once too, so that a missing or wrong certificate is a configuration error rather than a crash in Kestrel's start.
+        TlsSetup.Create(tls);
+    }
 }
 catch (Exception error) when (error is WebConfigException or ArgumentException or FormatException or InvalidOperationException or IOException)
 {

@@ -38,11 +38,12 @@ public sealed class NodeSecurityConfigurationSpec
     [InlineData("--Node:BasicAuth:Users:prometheus=s3cret", "Configuration error: Basic-auth user 'prometheus': A password hash must be a bcrypt hash ('$2y$10$…') or look like 'pbkdf2-sha256$ITERATIONS$SALT$HASH' (not a plain password). (Parameter 'BasicAuthUsers')")]
     [InlineData("--Node:BasicAuth:Users:prometheus=$2y$03$QOauhQNbBCuQDKes6eFzPeMqBSjb7Mr5DUmpZ/VcEd00UAV/LDeSi", "Configuration error: Basic-auth user 'prometheus': A bcrypt hash's cost must be between 4 and 31, not 3. (Parameter 'BasicAuthUsers')")]
     [InlineData("--Node:WebConfigFile=/nonexistent/web.yml", "Configuration error: Web config file '/nonexistent/web.yml': Could not find a part of the path '/nonexistent/web.yml'.")]
+    [InlineData("--Node:Tls:CertificatePath=/nonexistent/cert.pem", "Configuration error: Could not read '/nonexistent/cert.pem': Could not find a part of the path '/nonexistent/cert.pem'.")]
     [InlineData("--Node:PasswordAttempts:Burst=0", "Configuration error: PasswordAttempts.Burst must be at least 1, not 0.")]
     public async Task A_wrong_security_setting_stops_the_node_with_exit_code_78_and_names_it(string argument, string message)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { NodeProcess.Dll, $"--Node:Port={ServerProcess.FreePort()}", $"--Node:HttpUrl=http://127.0.0.1:{ServerProcess.FreePort()}", argument })
+        foreach (var a in new[] { NodeProcess.Dll, $"--Node:Port={ServerProcess.FreePort()}", $"--Node:HttpUrl=http://127.0.0.1:{ServerProcess.FreePort()}", "--Node:Tls:KeyPath=/nonexistent/key.pem", argument })
         {
             start.ArgumentList.Add(a);
         }
