@@ -12,6 +12,10 @@ namespace Aggregator.Benchmarks;
 /// </summary>
 internal sealed class OTelMeters : IDisposable
 {
+    // Numbers the meters of this process, to keep names unique but short: with scope info on, OTel writes the meter's
+    // name into every series, so a long one (a GUID) would inflate its exposition beyond what an application sends.
+    private static int _meters;
+
     private readonly MeterProvider _provider;
 
     private OTelMeters(MeterProvider provider, Meter meter, Uri scrapeUri)
@@ -34,7 +38,7 @@ internal sealed class OTelMeters : IDisposable
     /// </summary>
     public static OTelMeters Start(string scenario, int? cardinalityLimit = null, double[]? histogramBuckets = null, bool scopeInfo = true)
     {
-        var meterName = $"Aggregator.Benchmarks.{scenario}.{Guid.NewGuid():N}";
+        var meterName = $"Aggregator.Benchmarks.{scenario}.{Interlocked.Increment(ref _meters)}";
         var port = NodeProcesses.FreePort();
         var meter = new Meter(meterName);
         var provider = Sdk.CreateMeterProviderBuilder()
