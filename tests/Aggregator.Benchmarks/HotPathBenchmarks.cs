@@ -7,8 +7,9 @@ using Prom = Prometheus;
 namespace Aggregator.Benchmarks;
 
 /// <summary>
-/// The hot path of SPEC §10, ours beside prometheus-net 8.2.1 and OpenTelemetry .NET 1.20.1 in one run: counter inc (unlabelled and cached child),
-/// labelled lookup of an existing series with two values, and a 16-bucket histogram observe.
+/// The hot path of SPEC §10, ours beside prometheus-net 8.2.1 and OpenTelemetry .NET 1.20.1 in one run: counter inc
+/// (unlabelled and cached child), labelled lookup of an existing series with two values, and a 16-bucket histogram
+/// observe.
 /// </summary>
 [MemoryDiagnoser]
 public class HotPathBenchmarks
