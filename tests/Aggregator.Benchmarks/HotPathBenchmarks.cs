@@ -1,12 +1,15 @@
 using Aggregator.Metrics;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using BenchmarkDotNet.Attributes;
 using Prom = Prometheus;
 
 namespace Aggregator.Benchmarks;
 
 /// <summary>
-/// The hot path of SPEC §10, ours beside prometheus-net 8.2.1 in one run: counter inc (unlabelled and cached child),
-/// labelled lookup of an existing series with two values, and a 16-bucket histogram observe.
+/// The hot path of SPEC §10, ours beside prometheus-net 8.2.1 and OpenTelemetry .NET 1.20.1 in one run: counter inc
+/// (unlabelled and cached child), labelled lookup of an existing series with two values, and a 16-bucket histogram
+/// observe.
 /// </summary>
 [MemoryDiagnoser]
 public class HotPathBenchmarks
@@ -52,6 +55,8 @@ public class HotPathBenchmarks
         {
             _observations[i] = random.NextDouble() * 100;
         }
+
+        SetupOTel();
     }
 
     private readonly Cell _cell = new();
@@ -149,6 +154,87 @@ public class HotPathBenchmarks
         for (var i = 0; i < values.Length; i++)
         {
             histogram.Observe(values[i]);
+        }
+    }
+
+    // OpenTelemetry .NET 1.20.1: a MeterProvider with the Prometheus HttpListener exporter attached, so the SDK
+    // aggregates cumulatively as it does when Prometheus scrapes it. OTel has no bound instruments (no cached child):
+    // every tagged Add looks its series up. The nearest to a cached child is a TagList built once and passed by `in`;
+    // the labelled lookup passes two KeyValuePair<string, object?> made at the call, as WithLabels takes two strings.
+
+    private OTelMeters _otel = null!;
+    private Counter<long> _otelCounter = null!;
+    private Counter<double> _otelDoubleCounter = null!;
+    private Counter<long> _otelLabelled = null!;
+    private TagList _otelCachedTags;
+    private Histogram<double> _otelHistogram = null!;
+
+    private void SetupOTel()
+    {
+        _otel = OTelMeters.Start("HotPath", histogramBuckets: SixteenBuckets);
+        _otelCounter = _otel.Meter.CreateCounter<long>("bench_unlabelled", description: "Unlabelled");
+        _otelDoubleCounter = _otel.Meter.CreateCounter<double>("bench_unlabelled_double", description: "Unlabelled, double");
+        _otelLabelled = _otel.Meter.CreateCounter<long>("bench_labelled", description: "Labelled");
+        _otelCachedTags = new TagList { { "method", "GET" }, { "code", "200" } };
+        _otelLabelled.Add(1, in _otelCachedTags);
+        _otelLabelled.Add(1, new KeyValuePair<string, object?>("method", "POST"), new KeyValuePair<string, object?>("code", "500"));
+        _otelHistogram = _otel.Meter.CreateHistogram<double>("bench_seconds", unit: null, description: "Histogram");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _otel.Dispose();
+
+    [Benchmark(OperationsPerInvoke = Ops)]
+    public void OTel_CounterInc()
+    {
+        var counter = _otelCounter;
+        for (var i = 0; i < Ops; i++)
+        {
+            counter.Add(1);
+        }
+    }
+
+    /// <summary>A Counter&lt;double&gt;, the same value type as ours and prometheus-net's counters.</summary>
+    [Benchmark(OperationsPerInvoke = Ops)]
+    public void OTel_DoubleCounterInc()
+    {
+        var counter = _otelDoubleCounter;
+        for (var i = 0; i < Ops; i++)
+        {
+            counter.Add(1.0);
+        }
+    }
+
+    /// <summary>Two tags in a TagList built once (OTel's nearest to a cached child).</summary>
+    [Benchmark(OperationsPerInvoke = Ops)]
+    public void OTel_CachedChildInc()
+    {
+        var counter = _otelLabelled;
+        for (var i = 0; i < Ops; i++)
+        {
+            counter.Add(1, in _otelCachedTags);
+        }
+    }
+
+    /// <summary>Two tags as KeyValuePair arguments made at the call (the two-tag overload).</summary>
+    [Benchmark(OperationsPerInvoke = Ops)]
+    public void OTel_LabelledLookupInc()
+    {
+        var counter = _otelLabelled;
+        for (var i = 0; i < Ops; i++)
+        {
+            counter.Add(1, new KeyValuePair<string, object?>("method", "GET"), new KeyValuePair<string, object?>("code", "200"));
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = Ops)]
+    public void OTel_HistogramObserve16()
+    {
+        var histogram = _otelHistogram;
+        var values = _observations;
+        for (var i = 0; i < values.Length; i++)
+        {
+            histogram.Record(values[i]);
         }
     }
 
