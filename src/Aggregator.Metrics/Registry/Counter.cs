@@ -21,10 +21,24 @@ public sealed class Counter : MetricFamily<Counter.Child>
     private protected override Child CreateChild(string[] labelValues) => new(labelValues, this);
 
     /// <summary>One counter series.</summary>
+    /// <remarks>
+    /// <see cref="Inc()"/> adds to an integer count and <see cref="Inc(double)"/> to a floating-point part beside it; the
+    /// value is their sum. In a shared registry both are updated by compare-and-swap, and a series whose
+    /// compare-and-swap once fails moves to <see cref="StripedCells"/>, so that threads incrementing it at once stop
+    /// contending for one cache line. A read during concurrent increments contains every completed one; once writers
+    /// stop it is exact.
+    /// </remarks>
     public sealed class Child : MetricChild
     {
+        private const int CountSlot = 0;
+        private const int AmountSlot = 1;
+
         private readonly double _createdSeconds;
-        private double _value;
+
+        // An integer add is a shorter dependency chain through memory than a floating-point one (see RESULTS.md).
+        private long _count;
+        private double _amount;
+        private StripedCells? _cells;
 
         internal Child(string[] labelValues, Counter family)
             : base(labelValues, family)
@@ -33,32 +47,18 @@ public sealed class Counter : MetricFamily<Counter.Child>
         }
 
         /// <summary>The current value.</summary>
-        public double Value
-        {
-            get
-            {
-                if (!Shared)
-                {
-                    return _value;
-                }
-
-                lock (this)
-                {
-                    return _value;
-                }
-            }
-        }
+        public double Value => Shared ? ReadShared() : _count + _amount;
 
         /// <summary>Adds 1.</summary>
         public void Inc()
         {
             if (NeedsSlowPath)
             {
-                AddSlow(1);
+                IncSlow();
                 return;
             }
 
-            _value += 1;
+            _count++;
         }
 
         /// <summary>Adds <paramref name="amount"/>.</summary>
@@ -76,20 +76,63 @@ public sealed class Counter : MetricFamily<Counter.Child>
                 return;
             }
 
-            _value += amount;
+            _amount += amount;
         }
 
         internal override SeriesSnapshot Snapshot()
         {
             if (!Shared)
             {
-                return SeriesSnapshot.ForValue(LabelValuesArray, _value, TimestampMs, _createdSeconds);
+                return SeriesSnapshot.ForValue(LabelValuesArray, _count + _amount, TimestampMs, _createdSeconds);
             }
 
-            lock (this)
+            // The value first: updates stamp before they add, so this time is no older than any update the value holds.
+            var value = ReadShared();
+            return SeriesSnapshot.ForValue(LabelValuesArray, value, TimestampMs, _createdSeconds);
+        }
+
+        private double ReadShared()
+        {
+            var cells = Volatile.Read(ref _cells);
+            var count = Volatile.Read(ref _count);
+            var amount = Volatile.Read(ref _amount);
+            if (cells is not null)
             {
-                return SeriesSnapshot.ForValue(LabelValuesArray, _value, TimestampMs, _createdSeconds);
+                count += cells.Sum(CountSlot);
+                amount += cells.SumDouble(AmountSlot);
             }
+
+            return count + amount;
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void IncSlow()
+        {
+            if (!Shared)
+            {
+                _count++;
+                Stamp();
+                return;
+            }
+
+            if (Stamped)
+            {
+                StampShared();
+            }
+
+            var cells = Volatile.Read(ref _cells);
+            if (cells is null)
+            {
+                var seen = Volatile.Read(ref _count);
+                if (Interlocked.CompareExchange(ref _count, seen + 1, seen) == seen)
+                {
+                    return;
+                }
+
+                cells = Stripes();
+            }
+
+            cells.Add(CountSlot, 1);
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
@@ -97,19 +140,36 @@ public sealed class Counter : MetricFamily<Counter.Child>
         {
             if (!Shared)
             {
-                _value += amount;
+                _amount += amount;
                 Stamp();
                 return;
             }
 
-            lock (this)
+            if (Stamped)
             {
-                _value += amount;
-                if (Stamped)
-                {
-                    Stamp();
-                }
+                StampShared();
             }
+
+            var cells = Volatile.Read(ref _cells);
+            if (cells is null)
+            {
+                var seen = Volatile.Read(ref _amount);
+                if (BitConverter.DoubleToInt64Bits(Interlocked.CompareExchange(ref _amount, seen + amount, seen)) == BitConverter.DoubleToInt64Bits(seen))
+                {
+                    return;
+                }
+
+                cells = Stripes();
+            }
+
+            cells.AddDouble(AmountSlot, amount);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private StripedCells Stripes()
+        {
+            var fresh = new StripedCells(2);
+            return Interlocked.CompareExchange(ref _cells, fresh, null) ?? fresh;
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]

@@ -1,8 +1,10 @@
 namespace Aggregator.Metrics;
 
 /// <summary>
-/// A thread-safe registry for code outside workers: any thread may declare, update and collect. Updates take a
-/// short lock per series; use a <see cref="WorkerRegistry"/> per worker where the hot path matters.
+/// A thread-safe registry for code outside workers: any thread may declare, update and collect. Updates take no lock:
+/// each is an interlocked operation on the series, and a counter, histogram or summary that several threads update at
+/// once spreads over padded per-thread cells summed at collection. Use a <see cref="WorkerRegistry"/> per worker where
+/// the hot path matters: it needs no interlocked operation at all.
 /// </summary>
 public sealed class SharedRegistry : MetricRegistry
 {
