@@ -24,9 +24,9 @@ public sealed class Counter : MetricFamily<Counter.Child>
     /// <remarks>
     /// <see cref="Inc()"/> adds to an integer count and <see cref="Inc(double)"/> to a floating-point part beside it; the
     /// value is their sum. In a shared registry both are updated by compare-and-swap, and a series whose
-    /// compare-and-swap once fails moves to <see cref="StripedCells"/>, so that threads incrementing it at once stop
-    /// contending for one cache line. A read during concurrent increments contains every completed one; once writers
-    /// stop it is exact.
+    /// compare-and-swap once fails moves to per-thread <see cref="StripedCells"/>, so that threads incrementing it at
+    /// once stop contending for one cache line. A read during concurrent increments contains every completed one; once
+    /// writers stop it is exact.
     /// </remarks>
     public sealed class Child : MetricChild
     {
@@ -121,18 +121,24 @@ public sealed class Counter : MetricFamily<Counter.Child>
             }
 
             var cells = Volatile.Read(ref _cells);
-            if (cells is null)
+            if (cells is not null && cells.TryAdd(CountSlot, 1))
             {
-                var seen = Volatile.Read(ref _count);
-                if (Interlocked.CompareExchange(ref _count, seen + 1, seen) == seen)
+                return;
+            }
+
+            var seen = Volatile.Read(ref _count);
+            while (true)
+            {
+                var prior = Interlocked.CompareExchange(ref _count, seen + 1, seen);
+                if (prior == seen)
                 {
                     return;
                 }
 
-                cells = Stripes();
+                // Contended: the next increments go to per-thread cells.
+                seen = prior;
+                cells ??= Stripes();
             }
-
-            cells.Add(CountSlot, 1);
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
@@ -151,18 +157,23 @@ public sealed class Counter : MetricFamily<Counter.Child>
             }
 
             var cells = Volatile.Read(ref _cells);
-            if (cells is null)
+            if (cells is not null && cells.TryAddDouble(AmountSlot, amount))
             {
-                var seen = Volatile.Read(ref _amount);
-                if (BitConverter.DoubleToInt64Bits(Interlocked.CompareExchange(ref _amount, seen + amount, seen)) == BitConverter.DoubleToInt64Bits(seen))
+                return;
+            }
+
+            var seen = Volatile.Read(ref _amount);
+            while (true)
+            {
+                var prior = Interlocked.CompareExchange(ref _amount, seen + amount, seen);
+                if (BitConverter.DoubleToInt64Bits(prior) == BitConverter.DoubleToInt64Bits(seen))
                 {
                     return;
                 }
 
-                cells = Stripes();
+                seen = prior;
+                cells ??= Stripes();
             }
-
-            cells.AddDouble(AmountSlot, amount);
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]

@@ -22,7 +22,7 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
     /// <summary>One histogram series.</summary>
     /// <remarks>
     /// In a shared registry an observation increments its bucket and then adds to the sum, each with one interlocked
-    /// operation (on striped cells once observations have contended). A snapshot taken while others observe always
+    /// operation, or, once observations have contended, with plain writes to the observing thread's own cell. A snapshot taken while others observe always
     /// has a count equal to the sum of its buckets (the count is derived from them) and never-decreasing cumulative
     /// buckets, and its sum holds no observation the buckets lack; the buckets may hold observations made while the
     /// snapshot was read that the sum does not yet. Once observers stop, count, buckets and sum are exact.
@@ -177,18 +177,24 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
 
             var index = BucketIndex(value);
             var cells = Volatile.Read(ref _cells);
-            if (cells is not null)
+            if (cells is not null && cells.TryObserve(index, _counts.Length, value))
             {
-                cells.Observe(index, _counts.Length, value);
                 return;
             }
 
             Interlocked.Increment(ref _counts[index]);
             var seen = Volatile.Read(ref _sum);
-            if (BitConverter.DoubleToInt64Bits(Interlocked.CompareExchange(ref _sum, seen + value, seen)) != BitConverter.DoubleToInt64Bits(seen))
+            while (true)
             {
-                // Another thread won the sum: stripe this series from now on.
-                Stripes().AddDouble(_counts.Length, value);
+                var prior = Interlocked.CompareExchange(ref _sum, seen + value, seen);
+                if (BitConverter.DoubleToInt64Bits(prior) == BitConverter.DoubleToInt64Bits(seen))
+                {
+                    return;
+                }
+
+                // Contended: the next observations go to per-thread cells.
+                seen = prior;
+                cells ??= Stripes();
             }
         }
 

@@ -3,21 +3,24 @@ using System.Runtime.CompilerServices;
 namespace Aggregator.Metrics;
 
 /// <summary>
-/// Striped accumulators for one contended shared-registry series, as Java's <c>LongAdder</c> does: a few cells, each a
-/// row of <c>width</c> 64-bit slots, padded so that no two cells share a cache line; a thread updates the cell its probe
-/// picks and moves to another (growing the stripe up to the processor count) when a compare-and-swap there fails.
-/// Readers sum every cell. A series creates its stripes only once a compare-and-swap on its own fields has failed, so
-/// an uncontended series never pays for them.
+/// Per-thread cells for one contended shared-registry series, in the manner of Java's <c>LongAdder</c>: a few cells,
+/// each a row of <c>width</c> 64-bit slots padded so that no two cells share a cache line, and each owned by one thread
+/// at a time. The owner updates its row with plain reads and writes (it is the row's only writer), so a thread
+/// incrementing a contended series pays neither a locked instruction nor a cache-line transfer. Readers sum every
+/// cell. A series creates its cells only once a compare-and-swap on its own fields has failed, so an uncontended series
+/// never pays for them; a thread that finds no cell of its own (every cell owned by a live thread, and no room to grow)
+/// is told so and updates the series' own fields by compare-and-swap instead.
 /// </summary>
 /// <remarks>
-/// Every cell ever created stays in the latest array (growth copies the old cells), so a sum taken after writers stop
-/// is exact. A sum taken while they write holds every update completed before it started; different slots are read
-/// one after another, not at one instant, and a reader that needs one slot's updates to be in another's reads the
-/// later-written slot first and then the other from a fresh read of the array.
+/// A cell passes to another thread only once its owner has ended, so no two threads ever write one row. Every cell ever
+/// created stays in the latest array (growth copies the old cells), so a sum taken after writers stop is exact. A sum
+/// taken while they write holds every update completed before it started. Slots are read one after another, not at one
+/// instant: a reader that needs one slot's updates to be in another's reads the later-written slot first, and the other
+/// from a fresh read of the array (a writer may write the first slot in a cell newer than the reader's array).
 /// </remarks>
 internal sealed class StripedCells
 {
-    // 64 bytes of padding before and after each row: adjacent cells' slots are then at least two cache lines apart,
+    // 64 bytes of padding before and after each row: adjacent rows' slots are then at least two cache lines apart,
     // which also keeps them off the adjacent line a spatial prefetcher pairs with.
     private const int Pad = 8;
 
@@ -29,77 +32,60 @@ internal sealed class StripedCells
     private static int t_probe;
 
     private readonly int _width;
-    private long[][] _cells;
+    private Cell[] _cells;
 
     /// <summary>Creates two cells of <paramref name="width"/> slots: there is contention already when this is called.</summary>
     public StripedCells(int width)
     {
         _width = width;
-        _cells = [NewCell(), NewCell()];
+        _cells = [new Cell(width), new Cell(width)];
     }
 
-    /// <summary>Adds <paramref name="delta"/> to integer slot <paramref name="slot"/>.</summary>
-    public void Add(int slot, long delta)
+    /// <summary>Adds <paramref name="delta"/> to integer slot <paramref name="slot"/> of this thread's cell; false when it has none.</summary>
+    public bool TryAdd(int slot, long delta)
     {
-        var probe = Probe();
-        while (true)
+        var row = OwnRow();
+        if (row is null)
         {
-            var cells = Volatile.Read(ref _cells);
-            ref var target = ref cells[probe & (cells.Length - 1)][Pad + slot];
-            var seen = Volatile.Read(ref target);
-            if (Interlocked.CompareExchange(ref target, seen + delta, seen) == seen)
-            {
-                return;
-            }
-
-            probe = Contended(cells);
+            return false;
         }
+
+        ref var target = ref row[Pad + slot];
+        Volatile.Write(ref target, target + delta);
+        return true;
     }
 
-    /// <summary>Adds <paramref name="delta"/> to floating-point slot <paramref name="slot"/> (kept as its bits).</summary>
-    public void AddDouble(int slot, double delta)
+    /// <summary>Adds <paramref name="delta"/> to floating-point slot <paramref name="slot"/> (kept as its bits); false when this thread has no cell.</summary>
+    public bool TryAddDouble(int slot, double delta)
     {
-        var probe = Probe();
-        while (true)
+        var row = OwnRow();
+        if (row is null)
         {
-            var cells = Volatile.Read(ref _cells);
-            ref var target = ref cells[probe & (cells.Length - 1)][Pad + slot];
-            var seen = Volatile.Read(ref target);
-            var next = BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(seen) + delta);
-            if (Interlocked.CompareExchange(ref target, next, seen) == seen)
-            {
-                return;
-            }
-
-            probe = Contended(cells);
+            return false;
         }
+
+        ref var target = ref row[Pad + slot];
+        Volatile.Write(ref target, BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(target) + delta));
+        return true;
     }
 
     /// <summary>
-    /// Adds 1 to integer slot <paramref name="bucket"/> and <paramref name="value"/> to floating-point slot
-    /// <paramref name="sumSlot"/>; the sum's compare-and-swap is the one that detects contention.
+    /// Adds 1 to integer slot <paramref name="bucket"/> and then <paramref name="value"/> to floating-point slot
+    /// <paramref name="sumSlot"/> of this thread's cell; false when it has none.
     /// </summary>
-    public void Observe(int bucket, int sumSlot, double value)
+    public bool TryObserve(int bucket, int sumSlot, double value)
     {
-        var probe = Probe();
-        var cells = Volatile.Read(ref _cells);
-        var cell = cells[probe & (cells.Length - 1)];
-        Interlocked.Increment(ref cell[Pad + bucket]);
-        while (true)
+        var row = OwnRow();
+        if (row is null)
         {
-            ref var target = ref cell[Pad + sumSlot];
-            var seen = Volatile.Read(ref target);
-            var next = BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(seen) + value);
-            if (Interlocked.CompareExchange(ref target, next, seen) == seen)
-            {
-                return;
-            }
-
-            // The sum may land in another cell than the bucket: readers add up every cell anyway.
-            probe = Contended(cells);
-            cells = Volatile.Read(ref _cells);
-            cell = cells[probe & (cells.Length - 1)];
+            return false;
         }
+
+        ref var count = ref row[Pad + bucket];
+        Volatile.Write(ref count, count + 1);
+        ref var sum = ref row[Pad + sumSlot];
+        Volatile.Write(ref sum, BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(sum) + value));
+        return true;
     }
 
     /// <summary>The total of integer slot <paramref name="slot"/> over every cell.</summary>
@@ -108,7 +94,7 @@ internal sealed class StripedCells
         long total = 0;
         foreach (var cell in Volatile.Read(ref _cells))
         {
-            total += Volatile.Read(ref cell[Pad + slot]);
+            total += Volatile.Read(ref cell.Row[Pad + slot]);
         }
 
         return total;
@@ -120,7 +106,7 @@ internal sealed class StripedCells
         var total = 0.0;
         foreach (var cell in Volatile.Read(ref _cells))
         {
-            total += BitConverter.Int64BitsToDouble(Volatile.Read(ref cell[Pad + slot]));
+            total += BitConverter.Int64BitsToDouble(Volatile.Read(ref cell.Row[Pad + slot]));
         }
 
         return total;
@@ -133,63 +119,80 @@ internal sealed class StripedCells
         {
             for (var i = 0; i < totals.Length; i++)
             {
-                totals[i] += Volatile.Read(ref cell[Pad + i]);
+                totals[i] += Volatile.Read(ref cell.Row[Pad + i]);
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Probe()
+    private long[]? OwnRow()
     {
+        var probe = t_probe;
+        var cells = Volatile.Read(ref _cells);
+        var cell = cells[probe & (cells.Length - 1)];
+        return probe != 0 && ReferenceEquals(cell.Owner, Thread.CurrentThread) ? cell.Row : FindRow();
+    }
+
+    /// <summary>This thread owns no cell at its probe: claim a free one (or one whose owner has ended), growing if all are taken.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private long[]? FindRow()
+    {
+        var me = Thread.CurrentThread;
         var probe = t_probe;
         if (probe == 0)
         {
-            probe = NewProbe();
-        }
-
-        return probe;
-    }
-
-    // Consecutive threads get consecutive probes, so that two threads start on different cells.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int NewProbe()
-    {
-        int probe;
-        do
-        {
-            probe = Interlocked.Increment(ref s_nextProbe);
-        }
-        while (probe == 0);
-
-        t_probe = probe;
-        return probe;
-    }
-
-    /// <summary>A compare-and-swap on a cell failed: grow the stripe if it may, and move this thread to another cell.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private int Contended(long[][] seen)
-    {
-        if (seen.Length < MaxCells)
-        {
-            var grown = new long[seen.Length * 2][];
-            seen.CopyTo(grown, 0);
-            for (var i = seen.Length; i < grown.Length; i++)
+            // Consecutive threads get consecutive probes, so that two threads start on different cells.
+            do
             {
-                grown[i] = NewCell();
+                probe = Interlocked.Increment(ref s_nextProbe);
+            }
+            while (probe == 0);
+        }
+
+        while (true)
+        {
+            var cells = Volatile.Read(ref _cells);
+            for (var attempt = 0; attempt < cells.Length; attempt++)
+            {
+                var cell = cells[probe & (cells.Length - 1)];
+                var owner = Volatile.Read(ref cell.Owner);
+                if (ReferenceEquals(owner, me)
+                    || ((owner is null || !owner.IsAlive) && ReferenceEquals(Interlocked.CompareExchange(ref cell.Owner, me, owner), owner)))
+                {
+                    t_probe = probe;
+                    return cell.Row;
+                }
+
+                // Marsaglia xorshift, as LongAdder rehashes: another cell that does not depend on the other threads' probes.
+                probe ^= probe << 13;
+                probe ^= (int)((uint)probe >> 17);
+                probe ^= probe << 5;
+            }
+
+            t_probe = probe;
+            if (cells.Length >= MaxCells)
+            {
+                return null;
+            }
+
+            var grown = new Cell[cells.Length * 2];
+            cells.CopyTo(grown, 0);
+            for (var i = cells.Length; i < grown.Length; i++)
+            {
+                grown[i] = new Cell(_width);
             }
 
             // Losing this race is fine: the winner's array holds every cell that was ever written to.
-            Interlocked.CompareExchange(ref _cells, grown, seen);
+            Interlocked.CompareExchange(ref _cells, grown, cells);
         }
-
-        // Marsaglia xorshift, as LongAdder rehashes: a new cell that does not depend on the other threads' probes.
-        var probe = t_probe;
-        probe ^= probe << 13;
-        probe ^= (int)((uint)probe >> 17);
-        probe ^= probe << 5;
-        t_probe = probe;
-        return probe;
     }
 
-    private long[] NewCell() => new long[Pad + _width + Pad];
+    private sealed class Cell(int width)
+    {
+        // Written by its owner only; the padding keeps other rows (and this object's header) off its cache lines.
+        public readonly long[] Row = new long[Pad + width + Pad];
+
+        // The thread that writes Row; another thread takes the cell only once this one has ended.
+        public Thread? Owner;
+    }
 }

@@ -19,7 +19,7 @@ public sealed class Summary : MetricFamily<Summary.Child>
     /// <summary>One summary series.</summary>
     /// <remarks>
     /// In a shared registry an observation increments the count and then adds to the sum, each with one interlocked
-    /// operation (on striped cells once observations have contended). A snapshot taken while others observe has a sum
+    /// operation, or, once observations have contended, with plain writes to the observing thread's own cell. A snapshot taken while others observe has a sum
     /// that holds no observation its count lacks; the count may hold observations made while the snapshot was read
     /// that the sum does not yet. Once observers stop, both are exact.
     /// </remarks>
@@ -97,18 +97,24 @@ public sealed class Summary : MetricFamily<Summary.Child>
             }
 
             var cells = Volatile.Read(ref _cells);
-            if (cells is not null)
+            if (cells is not null && cells.TryObserve(CountSlot, SumSlot, value))
             {
-                cells.Observe(CountSlot, SumSlot, value);
                 return;
             }
 
             Interlocked.Increment(ref _count);
             var seen = Volatile.Read(ref _sum);
-            if (BitConverter.DoubleToInt64Bits(Interlocked.CompareExchange(ref _sum, seen + value, seen)) != BitConverter.DoubleToInt64Bits(seen))
+            while (true)
             {
-                // Another thread won the sum: stripe this series from now on.
-                Stripes().AddDouble(SumSlot, value);
+                var prior = Interlocked.CompareExchange(ref _sum, seen + value, seen);
+                if (BitConverter.DoubleToInt64Bits(prior) == BitConverter.DoubleToInt64Bits(seen))
+                {
+                    return;
+                }
+
+                // Contended: the next observations go to per-thread cells.
+                seen = prior;
+                cells ??= Stripes();
             }
         }
 
