@@ -23,10 +23,10 @@ public sealed class Counter : MetricFamily<Counter.Child>
     /// <summary>One counter series.</summary>
     /// <remarks>
     /// <see cref="Inc()"/> adds to an integer count and <see cref="Inc(double)"/> to a floating-point part beside it; the
-    /// value is their sum. In a shared registry both are updated by compare-and-swap, and a series whose
-    /// compare-and-swap once fails moves to per-thread <see cref="StripedCells"/>, so that threads incrementing it at
-    /// once stop contending for one cache line. A read during concurrent increments contains every completed one; once
-    /// writers stop it is exact.
+    /// value is their sum. In a shared registry each updating thread gets a cell of its own in
+    /// <see cref="StripedCells"/> (up to the processor count; threads beyond it use the series' own fields, by
+    /// interlocked operations), so that threads incrementing at once neither lock nor contend for one cache line. A read
+    /// during concurrent increments contains every completed one; once writers stop it is exact.
     /// </remarks>
     public sealed class Child : MetricChild
     {
@@ -120,24 +120,10 @@ public sealed class Counter : MetricFamily<Counter.Child>
                 StampShared();
             }
 
-            var cells = Volatile.Read(ref _cells);
-            if (cells is not null && cells.TryAdd(CountSlot, 1))
+            if (!(Volatile.Read(ref _cells) ?? Stripes()).TryAdd(CountSlot, 1))
             {
-                return;
-            }
-
-            var seen = Volatile.Read(ref _count);
-            while (true)
-            {
-                var prior = Interlocked.CompareExchange(ref _count, seen + 1, seen);
-                if (prior == seen)
-                {
-                    return;
-                }
-
-                // Contended: the next increments go to per-thread cells.
-                seen = prior;
-                cells ??= Stripes();
+                // Every cell has a live owner: the series' own field, shared by the threads left over.
+                Interlocked.Increment(ref _count);
             }
         }
 
@@ -156,8 +142,7 @@ public sealed class Counter : MetricFamily<Counter.Child>
                 StampShared();
             }
 
-            var cells = Volatile.Read(ref _cells);
-            if (cells is not null && cells.TryAddDouble(AmountSlot, amount))
+            if ((Volatile.Read(ref _cells) ?? Stripes()).TryAddDouble(AmountSlot, amount))
             {
                 return;
             }
@@ -172,14 +157,15 @@ public sealed class Counter : MetricFamily<Counter.Child>
                 }
 
                 seen = prior;
-                cells ??= Stripes();
             }
         }
 
+        // One cell at first, taken by the first thread to update: an uncontended series then needs no interlocked
+        // operation either; a second thread adds a cell.
         [MethodImpl(MethodImplOptions.NoInlining)]
         private StripedCells Stripes()
         {
-            var fresh = new StripedCells(2);
+            var fresh = new StripedCells(2, cells: 1);
             return Interlocked.CompareExchange(ref _cells, fresh, null) ?? fresh;
         }
 

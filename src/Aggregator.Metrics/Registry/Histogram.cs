@@ -202,7 +202,7 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
         private StripedCells Stripes()
         {
             // One slot per bucket, then the sum.
-            var fresh = new StripedCells(_counts.Length + 1);
+            var fresh = new StripedCells(_counts.Length + 1, cells: 2);
             return Interlocked.CompareExchange(ref _cells, fresh, null) ?? fresh;
         }
     }

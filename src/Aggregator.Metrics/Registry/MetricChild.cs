@@ -31,8 +31,8 @@ public abstract class MetricChild
     private protected long TimestampMs => Volatile.Read(ref _timestampMs);
 
     /// <summary>
-    /// True in a shared registry: updates then use interlocked operations (and striped cells once contended), never a
-    /// lock; reads are exact once writers stop.
+    /// True in a shared registry: updates then use per-thread cells or interlocked operations, never a lock; reads are
+    /// exact once writers stop.
     /// </summary>
     private protected bool Shared { get; }
 
@@ -42,7 +42,7 @@ public abstract class MetricChild
     /// </summary>
     private protected bool Stamped { get; }
 
-    /// <summary>True when an update must lock or stamp, so the common case costs one test.</summary>
+    /// <summary>True when an update must be thread-safe or stamp, so the common case costs one test.</summary>
     private protected bool NeedsSlowPath { get; }
 
     private protected void Stamp() => _timestampMs = Family.Clock.GetUtcNow().ToUnixTimeMilliseconds();

@@ -2,9 +2,9 @@ namespace Aggregator.Metrics;
 
 /// <summary>
 /// A thread-safe registry for code outside workers: any thread may declare, update and collect. Updates take no lock:
-/// each is an interlocked operation on the series, and a counter, histogram or summary that several threads update at
-/// once spreads over padded per-thread cells summed at collection. Use a <see cref="WorkerRegistry"/> per worker where
-/// the hot path matters: it needs no interlocked operation at all.
+/// a counter increments a padded cell owned by the updating thread (a histogram or summary does so once several threads
+/// have observed it at once), summed at collection; other updates are interlocked operations on the series. Use a
+/// <see cref="WorkerRegistry"/> per worker where the hot path matters: its updates are plain writes with no indirection.
 /// </summary>
 public sealed class SharedRegistry : MetricRegistry
 {

@@ -7,9 +7,8 @@ namespace Aggregator.Metrics;
 /// each a row of <c>width</c> 64-bit slots padded so that no two cells share a cache line, and each owned by one thread
 /// at a time. The owner updates its row with plain reads and writes (it is the row's only writer), so a thread
 /// incrementing a contended series pays neither a locked instruction nor a cache-line transfer. Readers sum every
-/// cell. A series creates its cells only once a compare-and-swap on its own fields has failed, so an uncontended series
-/// never pays for them; a thread that finds no cell of its own (every cell owned by a live thread, and no room to grow)
-/// is told so and updates the series' own fields by compare-and-swap instead.
+/// cell. A thread that finds no cell of its own (every cell owned by a live thread, and no room to grow) is told so
+/// and updates the series' own fields by an interlocked operation instead.
 /// </summary>
 /// <remarks>
 /// A cell passes to another thread only once its owner has ended, so no two threads ever write one row. Every cell ever
@@ -34,11 +33,11 @@ internal sealed class StripedCells
     private readonly int _width;
     private Cell[] _cells;
 
-    /// <summary>Creates two cells of <paramref name="width"/> slots: there is contention already when this is called.</summary>
-    public StripedCells(int width)
+    /// <summary>Creates <paramref name="cells"/> (1 or 2) cells of <paramref name="width"/> slots.</summary>
+    public StripedCells(int width, int cells)
     {
         _width = width;
-        _cells = [new Cell(width), new Cell(width)];
+        _cells = cells == 1 ? [new Cell(width)] : [new Cell(width), new Cell(width)];
     }
 
     /// <summary>Adds <paramref name="delta"/> to integer slot <paramref name="slot"/> of this thread's cell; false when it has none.</summary>

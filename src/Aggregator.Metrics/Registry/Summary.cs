@@ -121,7 +121,7 @@ public sealed class Summary : MetricFamily<Summary.Child>
         [MethodImpl(MethodImplOptions.NoInlining)]
         private StripedCells Stripes()
         {
-            var fresh = new StripedCells(2);
+            var fresh = new StripedCells(2, cells: 2);
             return Interlocked.CompareExchange(ref _cells, fresh, null) ?? fresh;
         }
     }

@@ -29,7 +29,7 @@ public sealed class StripedCellsSpec
     [Fact]
     public void Own_cells_and_the_fallback_together_keep_every_update()
     {
-        var cells = new StripedCells(3);
+        var cells = new StripedCells(3, cells: 1);
         long fallbackCount = 0;
         long fallbackObserved = 0;
 
@@ -60,7 +60,7 @@ public sealed class StripedCellsSpec
     [Fact]
     public void A_cell_whose_owner_ended_passes_to_another_thread_with_its_total()
     {
-        var cells = new StripedCells(1);
+        var cells = new StripedCells(1, cells: 2);
 
         // As many threads as there can be cells, each keeping a cell, all ended afterwards.
         var owners = Math.Min(64, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, Environment.ProcessorCount)));
@@ -88,7 +88,7 @@ public sealed class StripedCellsSpec
     [Fact]
     public void Doubles_added_by_one_thread_sum_exactly()
     {
-        var cells = new StripedCells(2);
+        var cells = new StripedCells(2, cells: 1);
         for (var i = 0; i < 1000; i++)
         {
             Assert.True(cells.TryAddDouble(1, 0.5));
