@@ -22,10 +22,11 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
     /// <summary>One histogram series.</summary>
     /// <remarks>
     /// In a shared registry an observation increments its bucket and then adds to the sum, each with one interlocked
-    /// operation, or, once observations have contended, with plain writes to the observing thread's own cell. A snapshot taken while others observe always
-    /// has a count equal to the sum of its buckets (the count is derived from them) and never-decreasing cumulative
-    /// buckets, and its sum holds no observation the buckets lack; the buckets may hold observations made while the
-    /// snapshot was read that the sum does not yet. Once observers stop, count, buckets and sum are exact.
+    /// operation, or, once observations have contended, with plain writes to the observing thread's own cell. A
+    /// snapshot taken while others observe always has a count equal to the sum of its buckets (the count is derived
+    /// from them) and never-decreasing cumulative buckets, and its sum holds no observation the buckets lack; the
+    /// buckets may hold observations made while the snapshot was read that the sum does not yet. Once observers stop,
+    /// count, buckets and sum are exact.
     /// </remarks>
     public sealed class Child : TimedMetricChild
     {
@@ -93,8 +94,8 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
                 counts[i] = Volatile.Read(ref _counts[i]);
             }
 
-            // Read again: an observation may count its bucket in a cell newer than that array and then add to the sum in an
-            // older cell; the current array holds both.
+            // Read again: an observation may count its bucket in a cell newer than that array and then add to the sum
+            // in an older cell; the current array holds both.
             Volatile.Read(ref _cells)?.SumInto(counts);
             return Cumulate(counts, sum);
         }

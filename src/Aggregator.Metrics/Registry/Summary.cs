@@ -19,9 +19,9 @@ public sealed class Summary : MetricFamily<Summary.Child>
     /// <summary>One summary series.</summary>
     /// <remarks>
     /// In a shared registry an observation increments the count and then adds to the sum, each with one interlocked
-    /// operation, or, once observations have contended, with plain writes to the observing thread's own cell. A snapshot taken while others observe has a sum
-    /// that holds no observation its count lacks; the count may hold observations made while the snapshot was read
-    /// that the sum does not yet. Once observers stop, both are exact.
+    /// operation, or, once observations have contended, with plain writes to the observing thread's own cell. A
+    /// snapshot taken while others observe has a sum that holds no observation its count lacks; the count may hold
+    /// observations made while the snapshot was read that the sum does not yet. Once observers stop, both are exact.
     /// </remarks>
     public sealed class Child : TimedMetricChild
     {
@@ -73,6 +73,7 @@ public sealed class Summary : MetricFamily<Summary.Child>
             // sum is also in the count read after it.
             var cells = Volatile.Read(ref _cells);
             var sum = Volatile.Read(ref _sum) + (cells?.SumDouble(SumSlot) ?? 0);
+
             // Read again: an observation may count in a cell newer than that array and then add to the sum in an older
             // cell; the current array holds both.
             var count = Volatile.Read(ref _count) + (Volatile.Read(ref _cells)?.Sum(CountSlot) ?? 0);
