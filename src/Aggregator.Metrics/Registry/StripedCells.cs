@@ -30,6 +30,10 @@ internal sealed class StripedCells
     [ThreadStatic]
     private static int t_probe;
 
+    // This thread's token: unique among threads, unlike probes, which rehash into each other's values.
+    [ThreadStatic]
+    private static int t_token;
+
     private readonly int _width;
     private Cell[] _cells;
 
@@ -41,6 +45,7 @@ internal sealed class StripedCells
     }
 
     /// <summary>Adds <paramref name="delta"/> to integer slot <paramref name="slot"/> of this thread's cell; false when it has none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryAdd(int slot, long delta)
     {
         var row = OwnRow();
@@ -129,7 +134,10 @@ internal sealed class StripedCells
         var probe = t_probe;
         var cells = Volatile.Read(ref _cells);
         var cell = cells[probe & (cells.Length - 1)];
-        return probe != 0 && ReferenceEquals(cell.Owner, Thread.CurrentThread) ? cell.Row : FindRow();
+
+        // Comparing tokens spares reading the current thread; no thread has token 0.
+        var token = t_token;
+        return token != 0 && cell.Token == token ? cell.Row : FindRow();
     }
 
     /// <summary>This thread owns no cell at its probe: claim a free one (or one whose owner has ended), growing if all are taken.</summary>
@@ -138,14 +146,17 @@ internal sealed class StripedCells
     {
         var me = Thread.CurrentThread;
         var probe = t_probe;
-        if (probe == 0)
+        if (t_token == 0)
         {
-            // Consecutive threads get consecutive probes, so that two threads start on different cells.
+            // Consecutive threads get consecutive probes, so that two threads start on different cells; the first probe
+            // is also the token (a thread making 2^32 of them is not expected).
             do
             {
                 probe = Interlocked.Increment(ref s_nextProbe);
             }
             while (probe == 0);
+
+            t_token = probe;
         }
 
         while (true)
@@ -155,9 +166,17 @@ internal sealed class StripedCells
             {
                 var cell = cells[probe & (cells.Length - 1)];
                 var owner = Volatile.Read(ref cell.Owner);
-                if (ReferenceEquals(owner, me)
-                    || ((owner is null || !owner.IsAlive) && ReferenceEquals(Interlocked.CompareExchange(ref cell.Owner, me, owner), owner)))
+                if ((owner is null || !owner.IsAlive) && ReferenceEquals(Interlocked.CompareExchange(ref cell.Owner, me, owner), owner))
                 {
+                    // Owned now, so no other thread writes the token; a reader of the old token was its ended owner.
+                    Volatile.Write(ref cell.Token, t_token);
+                    t_probe = probe;
+                    return cell.Row;
+                }
+
+                if (ReferenceEquals(owner, me))
+                {
+                    // This thread's own cell, reached after a rehash in another series.
                     t_probe = probe;
                     return cell.Row;
                 }
@@ -193,5 +212,8 @@ internal sealed class StripedCells
 
         // The thread that writes Row; another thread takes the cell only once this one has ended.
         public Thread? Owner;
+
+        // The owner's token (0 for none): the fast path compares it with the caller's.
+        public int Token;
     }
 }
