@@ -35,7 +35,8 @@ public sealed class Counter : MetricFamily<Counter.Child>
 
         private readonly double _createdSeconds;
 
-        // An integer add is a shorter dependency chain through memory than a floating-point one (see RESULTS.md).
+        // Inc() adds to the long: an integer add through memory is a shorter dependency chain than a floating-point
+        // one (AMD EPYC, same run: 0.34-0.41 ns against 3.8-4.2 ns for the double), so Inc(double) alone uses the double.
         private long _count;
         private double _amount;
         private StripedCells? _cells;
