@@ -238,8 +238,39 @@ public class HotPathBenchmarks
         }
     }
 
+    // Shared-registry cases (issue 16): set up here rather than in Setup, to keep them apart from the peer columns.
+    private readonly Counter.Child _sharedCounter = new SharedRegistry().Counter("bench_shared_total", "Shared").Unlabelled;
+    private readonly LongCell _longCell = new();
+
+    /// <summary>The integer floor: as <see cref="Floor_RawFieldIncrement"/>, on a long.</summary>
+    [Benchmark(OperationsPerInvoke = Ops)]
+    public void Floor_RawLongIncrement()
+    {
+        var cell = _longCell;
+        for (var i = 0; i < Ops; i++)
+        {
+            cell.Value += 1;
+        }
+    }
+
+    /// <summary>Counter inc in a shared registry, one thread (uncontended); compare with <see cref="PromNet_CounterInc"/>.</summary>
+    [Benchmark(OperationsPerInvoke = Ops)]
+    public void SharedCounterInc()
+    {
+        var counter = _sharedCounter;
+        for (var i = 0; i < Ops; i++)
+        {
+            counter.Inc();
+        }
+    }
+
     private sealed class Cell
     {
         public double Value;
+    }
+
+    private sealed class LongCell
+    {
+        public long Value;
     }
 }

@@ -62,6 +62,19 @@ public class TwoThreadsBenchmarks
         }
     });
 
+    // Issue 16: both threads on one counter of a shared registry (striped once they contend).
+    private readonly Counter.Child _sharedRegistryCounter = new SharedRegistry().Counter("bench_threads_total", "Threads").Unlabelled;
+
+    [Benchmark(OperationsPerInvoke = 2 * PerThread)]
+    public void SharedRegistryOneCounter() => RunOnTwoThreads(_ =>
+    {
+        var counter = _sharedRegistryCounter;
+        for (var n = 0; n < PerThread; n++)
+        {
+            counter.Inc();
+        }
+    });
+
     private static void RunOnTwoThreads(Action<int> work)
     {
         var threads = new[] { new Thread(() => work(0)), new Thread(() => work(1)) };

@@ -29,13 +29,27 @@ public sealed class Gauge : MetricFamily<Gauge.Child>
     private protected override Child CreateChild(string[] labelValues) => new(labelValues, this);
 
     /// <summary>One gauge series.</summary>
+    /// <remarks>
+    /// In a shared registry the value is one cell updated by compare-and-swap (an add) or exchange (a set), so updates
+    /// are linearizable: a set overwrites every add ordered before it, and an add racing a set either lands before it
+    /// (and is overwritten) or retries on the set value. A stamped series (a <c>mostrecent</c> gauge or a timestamped
+    /// family) swaps an immutable value-and-time pair instead, so that a reader never pairs one update's value with
+    /// another's time.
+    /// </remarks>
     public sealed class Child : TimedMetricChild
     {
         private double _value;
 
+        // Shared and stamped series only: the value and the time of the update that produced it, replaced as one.
+        private Reading? _reading;
+
         internal Child(string[] labelValues, Gauge family)
             : base(labelValues, family)
         {
+            if (Shared && Stamped)
+            {
+                _reading = new Reading(0, SeriesSnapshot.NoTimestamp);
+            }
         }
 
         /// <summary>The current value.</summary>
@@ -48,10 +62,8 @@ public sealed class Gauge : MetricFamily<Gauge.Child>
                     return _value;
                 }
 
-                lock (this)
-                {
-                    return _value;
-                }
+                var reading = Volatile.Read(ref _reading);
+                return reading is null ? Volatile.Read(ref _value) : reading.Value;
             }
         }
 
@@ -100,10 +112,10 @@ public sealed class Gauge : MetricFamily<Gauge.Child>
                 return SeriesSnapshot.ForValue(LabelValuesArray, _value, TimestampMs);
             }
 
-            lock (this)
-            {
-                return SeriesSnapshot.ForValue(LabelValuesArray, _value, TimestampMs);
-            }
+            var reading = Volatile.Read(ref _reading);
+            return reading is null
+                ? SeriesSnapshot.ForValue(LabelValuesArray, Volatile.Read(ref _value))
+                : SeriesSnapshot.ForValue(LabelValuesArray, reading.Value, reading.TimestampMs);
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
@@ -116,14 +128,60 @@ public sealed class Gauge : MetricFamily<Gauge.Child>
                 return;
             }
 
-            lock (this)
+            if (Stamped)
             {
-                _value = add ? _value + amount : amount;
-                if (Stamped)
-                {
-                    Stamp();
-                }
+                UpdateStamped(amount, add);
+                return;
             }
+
+            if (!add)
+            {
+                Interlocked.Exchange(ref _value, amount);
+                return;
+            }
+
+            var seen = Volatile.Read(ref _value);
+            while (true)
+            {
+                var prior = Interlocked.CompareExchange(ref _value, seen + amount, seen);
+
+                // Bitwise, not ==: a NaN value never equals itself and would spin forever.
+                if (BitConverter.DoubleToInt64Bits(prior) == BitConverter.DoubleToInt64Bits(seen))
+                {
+                    return;
+                }
+
+                seen = prior;
+            }
+        }
+
+        private void UpdateStamped(double amount, bool add)
+        {
+            var now = Family.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+            if (!add)
+            {
+                Volatile.Write(ref _reading, new Reading(amount, now));
+                return;
+            }
+
+            var seen = Volatile.Read(ref _reading);
+            while (true)
+            {
+                var prior = Interlocked.CompareExchange(ref _reading, new Reading(seen!.Value + amount, now), seen);
+                if (ReferenceEquals(prior, seen))
+                {
+                    return;
+                }
+
+                seen = prior;
+            }
+        }
+
+        private sealed class Reading(double value, long timestampMs)
+        {
+            public double Value { get; } = value;
+
+            public long TimestampMs { get; } = timestampMs;
         }
     }
 }

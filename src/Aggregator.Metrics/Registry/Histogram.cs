@@ -20,6 +20,14 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
     private protected override Child CreateChild(string[] labelValues) => new(labelValues, this);
 
     /// <summary>One histogram series.</summary>
+    /// <remarks>
+    /// In a shared registry an observation increments its bucket and then adds to the sum, each with one interlocked
+    /// operation, or, once observations have contended, with plain writes to the observing thread's own cell. A
+    /// snapshot taken while others observe always has a count equal to the sum of its buckets (the count is derived
+    /// from them) and never-decreasing cumulative buckets, and its sum holds no observation the buckets lack; the
+    /// buckets may hold observations made while the snapshot was read that the sum does not yet. Once observers stop,
+    /// count, buckets and sum are exact.
+    /// </remarks>
     public sealed class Child : TimedMetricChild
     {
         // Below this many (padded) bounds a plain scan is as fast as the vector search.
@@ -30,6 +38,9 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
         private readonly long[] _counts;
         private readonly double _createdSeconds;
         private double _sum;
+
+        // Shared registry only, created when two observations first race for the sum.
+        private StripedCells? _cells;
 
         internal Child(string[] labelValues, Histogram family)
             : base(labelValues, family)
@@ -73,23 +84,35 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
                 return SnapshotCore();
             }
 
-            lock (this)
+            // The sum before the buckets: an observer counts its bucket before it adds to the sum, so every
+            // observation in this sum is also in the buckets read after it.
+            var cells = Volatile.Read(ref _cells);
+            var sum = Volatile.Read(ref _sum) + (cells?.SumDouble(_counts.Length) ?? 0);
+            var counts = new long[_counts.Length];
+            for (var i = 0; i < counts.Length; i++)
             {
-                return SnapshotCore();
+                counts[i] = Volatile.Read(ref _counts[i]);
             }
+
+            // Read again: an observation may count its bucket in a cell newer than that array and then add to the sum
+            // in an older cell; the current array holds both.
+            Volatile.Read(ref _cells)?.SumInto(counts);
+            return Cumulate(counts, sum);
         }
 
-        private SeriesSnapshot SnapshotCore()
+        private SeriesSnapshot SnapshotCore() => Cumulate((long[])_counts.Clone(), _sum);
+
+        // The count is the last cumulative bucket, so it always equals the sum of the buckets.
+        private SeriesSnapshot Cumulate(long[] counts, double sum)
         {
-            var cumulative = new long[_counts.Length];
             long running = 0;
-            for (var i = 0; i < _counts.Length; i++)
+            for (var i = 0; i < counts.Length; i++)
             {
-                running += _counts[i];
-                cumulative[i] = running;
+                running += counts[i];
+                counts[i] = running;
             }
 
-            return SeriesSnapshot.ForHistogram(LabelValuesArray, cumulative, _sum, TimestampMs, _createdSeconds);
+            return SeriesSnapshot.ForHistogram(LabelValuesArray, counts, sum, TimestampMs, _createdSeconds);
         }
 
         /// <summary>The first bucket whose bound is at least <paramref name="value"/>; the +Inf bucket for NaN and above every bound.</summary>
@@ -148,15 +171,40 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
                 return;
             }
 
-            lock (this)
+            if (Stamped)
             {
-                _counts[BucketIndex(value)]++;
-                _sum += value;
-                if (Stamped)
-                {
-                    Stamp();
-                }
+                StampShared();
             }
+
+            var index = BucketIndex(value);
+            var cells = Volatile.Read(ref _cells);
+            if (cells is not null && cells.TryObserve(index, _counts.Length, value))
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref _counts[index]);
+            var seen = Volatile.Read(ref _sum);
+            while (true)
+            {
+                var prior = Interlocked.CompareExchange(ref _sum, seen + value, seen);
+                if (BitConverter.DoubleToInt64Bits(prior) == BitConverter.DoubleToInt64Bits(seen))
+                {
+                    return;
+                }
+
+                // Contended: the next observations go to per-thread cells.
+                seen = prior;
+                cells ??= Stripes();
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private StripedCells Stripes()
+        {
+            // One slot per bucket, then the sum.
+            var fresh = new StripedCells(_counts.Length + 1, cells: 2);
+            return Interlocked.CompareExchange(ref _cells, fresh, null) ?? fresh;
         }
     }
 }

@@ -6,6 +6,8 @@ namespace Aggregator.Metrics;
 /// </summary>
 public abstract class MetricChild
 {
+    private long _timestampMs = SeriesSnapshot.NoTimestamp;
+
     private protected MetricChild(string[] labelValues, MetricFamily family)
     {
         LabelValuesArray = labelValues;
@@ -26,9 +28,12 @@ public abstract class MetricChild
     internal MetricFamily Family { get; }
 
     /// <summary>The epoch-millisecond time of the last update; <see cref="SeriesSnapshot.NoTimestamp"/> when not recorded.</summary>
-    private protected long TimestampMs { get; set; } = SeriesSnapshot.NoTimestamp;
+    private protected long TimestampMs => Volatile.Read(ref _timestampMs);
 
-    /// <summary>True in a shared registry: every update and read of this child then happens under a lock on it.</summary>
+    /// <summary>
+    /// True in a shared registry: updates then use per-thread cells or interlocked operations, never a lock; reads are
+    /// exact once writers stop.
+    /// </summary>
     private protected bool Shared { get; }
 
     /// <summary>
@@ -37,10 +42,31 @@ public abstract class MetricChild
     /// </summary>
     private protected bool Stamped { get; }
 
-    /// <summary>True when an update must lock or stamp, so the common case costs one test.</summary>
+    /// <summary>True when an update must be thread-safe or stamp, so the common case costs one test.</summary>
     private protected bool NeedsSlowPath { get; }
 
-    private protected void Stamp() => TimestampMs = Family.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+    private protected void Stamp() => _timestampMs = Family.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// Stamps from any thread: the time only moves forward, so that two updates reading the clock in one order and
+    /// stamping in the other leave the later time. Called before the update it stamps, so that a reader who reads the
+    /// value first and then <see cref="TimestampMs"/> sees a time no older than any update that value contains.
+    /// </summary>
+    private protected void StampShared()
+    {
+        var now = Family.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var seen = Volatile.Read(ref _timestampMs);
+        while (now > seen)
+        {
+            var prior = Interlocked.CompareExchange(ref _timestampMs, now, seen);
+            if (prior == seen)
+            {
+                return;
+            }
+
+            seen = prior;
+        }
+    }
 
     private protected double NowSeconds() => Family.Clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
 

@@ -17,11 +17,23 @@ public sealed class Summary : MetricFamily<Summary.Child>
     private protected override Child CreateChild(string[] labelValues) => new(labelValues, this);
 
     /// <summary>One summary series.</summary>
+    /// <remarks>
+    /// In a shared registry an observation increments the count and then adds to the sum, each with one interlocked
+    /// operation, or, once observations have contended, with plain writes to the observing thread's own cell. A
+    /// snapshot taken while others observe has a sum that holds no observation its count lacks; the count may hold
+    /// observations made while the snapshot was read that the sum does not yet. Once observers stop, both are exact.
+    /// </remarks>
     public sealed class Child : TimedMetricChild
     {
+        private const int CountSlot = 0;
+        private const int SumSlot = 1;
+
         private readonly double _createdSeconds;
         private long _count;
         private double _sum;
+
+        // Shared registry only, created when two observations first race for the sum.
+        private StripedCells? _cells;
 
         internal Child(string[] labelValues, Summary family)
             : base(labelValues, family)
@@ -57,10 +69,16 @@ public sealed class Summary : MetricFamily<Summary.Child>
                 return SeriesSnapshot.ForSummary(LabelValuesArray, _count, _sum, TimestampMs, _createdSeconds);
             }
 
-            lock (this)
-            {
-                return SeriesSnapshot.ForSummary(LabelValuesArray, _count, _sum, TimestampMs, _createdSeconds);
-            }
+            // The sum before the count: an observer counts before it adds to the sum, so every observation in this
+            // sum is also in the count read after it.
+            var cells = Volatile.Read(ref _cells);
+            var sum = Volatile.Read(ref _sum) + (cells?.SumDouble(SumSlot) ?? 0);
+
+            // Read again: an observation may count in a cell newer than that array and then add to the sum in an older
+            // cell; the current array holds both.
+            var count = Volatile.Read(ref _count) + (Volatile.Read(ref _cells)?.Sum(CountSlot) ?? 0);
+
+            return SeriesSnapshot.ForSummary(LabelValuesArray, count, sum, TimestampMs, _createdSeconds);
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
@@ -74,15 +92,38 @@ public sealed class Summary : MetricFamily<Summary.Child>
                 return;
             }
 
-            lock (this)
+            if (Stamped)
             {
-                _count++;
-                _sum += value;
-                if (Stamped)
-                {
-                    Stamp();
-                }
+                StampShared();
             }
+
+            var cells = Volatile.Read(ref _cells);
+            if (cells is not null && cells.TryObserve(CountSlot, SumSlot, value))
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref _count);
+            var seen = Volatile.Read(ref _sum);
+            while (true)
+            {
+                var prior = Interlocked.CompareExchange(ref _sum, seen + value, seen);
+                if (BitConverter.DoubleToInt64Bits(prior) == BitConverter.DoubleToInt64Bits(seen))
+                {
+                    return;
+                }
+
+                // Contended: the next observations go to per-thread cells.
+                seen = prior;
+                cells ??= Stripes();
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private StripedCells Stripes()
+        {
+            var fresh = new StripedCells(2, cells: 2);
+            return Interlocked.CompareExchange(ref _cells, fresh, null) ?? fresh;
         }
     }
 }
