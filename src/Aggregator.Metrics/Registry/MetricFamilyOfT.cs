@@ -40,7 +40,7 @@ public abstract class MetricFamily<TChild> : MetricFamily
     /// <exception cref="ArgumentNullException">A value is null.</exception>
     public TChild WithLabels(params ReadOnlySpan<string> labelValues)
     {
-        var hash = SeriesTable<TChild>.Hash(labelValues);
+        var hash = LabelHash.Of(labelValues);
         if (!_shared)
         {
             return _table.Find(labelValues, hash) ?? AddSeries(labelValues, hash);
@@ -49,6 +49,26 @@ public abstract class MetricFamily<TChild> : MetricFamily
         lock (_table)
         {
             return _table.Find(labelValues, hash) ?? AddSeries(labelValues, hash);
+        }
+    }
+
+    /// <summary>
+    /// The series with these two label values (in label-name order), created on first use: the same as
+    /// <see cref="WithLabels(ReadOnlySpan{string})"/>, with a faster lookup of an existing series.
+    /// </summary>
+    /// <exception cref="ArgumentException">The family does not have exactly two label names.</exception>
+    /// <exception cref="ArgumentNullException">A value is null.</exception>
+    public TChild WithLabels(string first, string second)
+    {
+        var hash = LabelHash.Of(first, second);
+        if (!_shared)
+        {
+            return _table.Find(first, second, hash) ?? AddSeries([first, second], hash);
+        }
+
+        lock (_table)
+        {
+            return _table.Find(first, second, hash) ?? AddSeries([first, second], hash);
         }
     }
 

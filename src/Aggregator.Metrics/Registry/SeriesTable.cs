@@ -16,17 +16,6 @@ internal sealed class SeriesTable<TChild>
 
     public int Count { get; private set; }
 
-    public static int Hash(ReadOnlySpan<string> labelValues)
-    {
-        var hash = labelValues.Length;
-        foreach (var value in labelValues)
-        {
-            hash = unchecked((hash * -1521134295) + (value?.GetHashCode() ?? 0));
-        }
-
-        return hash;
-    }
-
     public TChild? Find(ReadOnlySpan<string> labelValues, int hash)
     {
         var entries = _entries;
@@ -36,6 +25,29 @@ internal sealed class SeriesTable<TChild>
             if (entry.Hash == hash && labelValues.SequenceEqual(entry.Child.LabelValuesArray))
             {
                 return entry.Child;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>As <see cref="Find(ReadOnlySpan{string}, int)"/> for two values, without a span or a loop over it.</summary>
+    public TChild? Find(string first, string second, int hash)
+    {
+        var entries = _entries;
+        for (var i = _buckets[hash & (_buckets.Length - 1)] - 1; (uint)i < (uint)entries.Length; i = entries[i].Next)
+        {
+            ref var entry = ref entries[i];
+            if (entry.Hash == hash)
+            {
+                // Callers mostly pass the same string objects (literals, cached values) the series was created with.
+                var values = entry.Child.LabelValuesArray;
+                if (values.Length == 2
+                    && (ReferenceEquals(values[0], first) || string.Equals(values[0], first))
+                    && (ReferenceEquals(values[1], second) || string.Equals(values[1], second)))
+                {
+                    return entry.Child;
+                }
             }
         }
 
