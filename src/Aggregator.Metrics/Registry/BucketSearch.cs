@@ -16,7 +16,10 @@ namespace Aggregator.Metrics;
 /// </remarks>
 internal static class BucketSearch
 {
-    /// <summary>The bucket of <paramref name="value"/> with the widest search the machine accelerates.</summary>
+    /// <summary>
+    /// The bucket of <paramref name="value"/> with the widest search the machine accelerates. Inlined whole into
+    /// Observe (the other widths fall away as the JIT knows the machine), so no call, spill or vzeroupper is paid.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Index(double[] padded, int boundCount, double value)
     {
@@ -39,6 +42,7 @@ internal static class BucketSearch
     }
 
     /// <summary>Eight bounds per compare.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Index512(double[] padded, int boundCount, double value)
     {
         var broadcast = Vector512.Create(value);
@@ -57,6 +61,7 @@ internal static class BucketSearch
     /// Four bounds per compare, two compares per step. The compare results (-1 where true) are summed as vectors and
     /// reduced once at the end: fewer instructions than a mask extraction and popcount per compare.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Index256(double[] padded, int boundCount, double value)
     {
         var broadcast = Vector256.Create(value);
@@ -74,6 +79,7 @@ internal static class BucketSearch
     }
 
     /// <summary>Two bounds per compare, as <see cref="Index256"/> (ARM64's AdvSimd, SSE-only x86).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Index128(double[] padded, int boundCount, double value)
     {
         var broadcast = Vector128.Create(value);

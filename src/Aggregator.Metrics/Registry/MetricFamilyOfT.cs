@@ -41,15 +41,7 @@ public abstract class MetricFamily<TChild> : MetricFamily
     public TChild WithLabels(params ReadOnlySpan<string> labelValues)
     {
         var hash = LabelHash.Of(labelValues);
-        if (!_shared)
-        {
-            return _table.Find(labelValues, hash) ?? AddSeries(labelValues, hash);
-        }
-
-        lock (_table)
-        {
-            return _table.Find(labelValues, hash) ?? AddSeries(labelValues, hash);
-        }
+        return _table.Find(labelValues, hash) ?? AddOrFind(labelValues, hash);
     }
 
     /// <summary>
@@ -61,15 +53,7 @@ public abstract class MetricFamily<TChild> : MetricFamily
     public TChild WithLabels(string first, string second)
     {
         var hash = LabelHash.Of(first, second);
-        if (!_shared)
-        {
-            return _table.Find(first, second, hash) ?? AddSeries([first, second], hash);
-        }
-
-        lock (_table)
-        {
-            return _table.Find(first, second, hash) ?? AddSeries([first, second], hash);
-        }
+        return _table.Find(first, second, hash) ?? AddOrFind(first, second, hash);
     }
 
     internal override MetricChild[] SortedChildren()
@@ -106,6 +90,26 @@ public abstract class MetricFamily<TChild> : MetricFamily
         if (Definition.LabelNamesArray.Length == 0)
         {
             _unlabelled = WithLabels([]);
+        }
+    }
+
+    // Apart from WithLabels, so that its span and lock cost nothing on the path that finds the series.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TChild AddOrFind(string first, string second, int hash) => AddOrFind([first, second], hash);
+
+    // A shared registry finds without the lock and adds under it, finding again first: another thread may have added
+    // the same series since.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TChild AddOrFind(ReadOnlySpan<string> labelValues, int hash)
+    {
+        if (!_shared)
+        {
+            return AddSeries(labelValues, hash);
+        }
+
+        lock (_table)
+        {
+            return _table.Find(labelValues, hash) ?? AddSeries(labelValues, hash);
         }
     }
 
