@@ -1,7 +1,4 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace Aggregator.Metrics;
 
@@ -30,9 +27,6 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
     /// </remarks>
     public sealed class Child : TimedMetricChild
     {
-        // Below this many (padded) bounds a plain scan is as fast as the vector search.
-        private const int VectorThreshold = 8;
-
         private readonly double[] _bounds;
         private readonly double[] _padded;
         private readonly long[] _counts;
@@ -116,49 +110,7 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
         }
 
         /// <summary>The first bucket whose bound is at least <paramref name="value"/>; the +Inf bucket for NaN and above every bound.</summary>
-        private int BucketIndex(double value)
-        {
-            if (Vector512.IsHardwareAccelerated && _padded.Length >= VectorThreshold)
-            {
-                // As below, eight bounds at a time.
-                var wide = Vector512.Create(value);
-                ref var first = ref MemoryMarshal.GetArrayDataReference(_padded);
-                var count = 0;
-                for (var i = 0; i < _padded.Length; i += 8)
-                {
-                    count += BitOperations.PopCount(Vector512.LessThanOrEqual(wide, Vector512.LoadUnsafe(ref first, (nuint)i)).ExtractMostSignificantBits());
-                }
-
-                return Math.Min(_padded.Length - count, _bounds.Length);
-            }
-
-            if (Vector256.IsHardwareAccelerated && _padded.Length >= VectorThreshold)
-            {
-                // Branch-free: count the bounds the value is at most (a suffix, as bounds increase), four at a time.
-                // Random values make a scan's exit branch unpredictable; this costs the same for every value.
-                var broadcast = Vector256.Create(value);
-                ref var start = ref MemoryMarshal.GetArrayDataReference(_padded);
-                var atMost = 0;
-                for (var i = 0; i < _padded.Length; i += 4)
-                {
-                    atMost += BitOperations.PopCount(Vector256.LessThanOrEqual(broadcast, Vector256.LoadUnsafe(ref start, (nuint)i)).ExtractMostSignificantBits());
-                }
-
-                // NaN is at most nothing, +Inf padding included: the min sends it to the +Inf bucket.
-                return Math.Min(_padded.Length - atMost, _bounds.Length);
-            }
-
-            var bounds = _bounds;
-            var index = 0;
-
-            // "!(value <= bound)" rather than "value > bound" so that NaN runs through to +Inf.
-            while (index < bounds.Length && !(value <= bounds[index]))
-            {
-                index++;
-            }
-
-            return index;
-        }
+        private int BucketIndex(double value) => BucketSearch.Index(_padded, _bounds.Length, value);
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         private void ObserveSlow(double value)

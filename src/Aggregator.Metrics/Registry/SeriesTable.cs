@@ -1,8 +1,11 @@
+using System.Runtime.CompilerServices;
+
 namespace Aggregator.Metrics;
 
 /// <summary>
 /// A hash table from label values to a family's children that looks up by a span of strings, so a lookup of an
-/// existing series allocates nothing. Not thread-safe: the family guards it in a shared registry.
+/// existing series allocates nothing. One writer at a time (the family locks around adds in a shared registry);
+/// finds may run beside an add without a lock: they then either see the new series or miss it, never a torn entry.
 /// </summary>
 internal sealed class SeriesTable<TChild>
     where TChild : MetricChild
@@ -16,26 +19,41 @@ internal sealed class SeriesTable<TChild>
 
     public int Count { get; private set; }
 
-    public static int Hash(ReadOnlySpan<string> labelValues)
-    {
-        var hash = labelValues.Length;
-        foreach (var value in labelValues)
-        {
-            hash = unchecked((hash * -1521134295) + (value?.GetHashCode() ?? 0));
-        }
-
-        return hash;
-    }
-
     public TChild? Find(ReadOnlySpan<string> labelValues, int hash)
     {
-        var entries = _entries;
-        for (var i = _buckets[hash & (_buckets.Length - 1)] - 1; (uint)i < (uint)entries.Length; i = entries[i].Next)
+        var buckets = Volatile.Read(ref _buckets);
+        var entries = Volatile.Read(ref _entries);
+        for (var i = Volatile.Read(ref buckets[hash & (buckets.Length - 1)]) - 1; (uint)i < (uint)entries.Length; i = entries[i].Next)
         {
             ref var entry = ref entries[i];
             if (entry.Hash == hash && labelValues.SequenceEqual(entry.Child.LabelValuesArray))
             {
                 return entry.Child;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>As <see cref="Find(ReadOnlySpan{string}, int)"/> for two values, without a span or a loop over it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TChild? Find(string first, string second, int hash)
+    {
+        var buckets = Volatile.Read(ref _buckets);
+        var entries = Volatile.Read(ref _entries);
+        for (var i = Volatile.Read(ref buckets[hash & (buckets.Length - 1)]) - 1; (uint)i < (uint)entries.Length; i = entries[i].Next)
+        {
+            ref var entry = ref entries[i];
+            if (entry.Hash == hash)
+            {
+                // Callers mostly pass the same string objects (literals, cached values) the series was created with.
+                var values = entry.Child.LabelValuesArray;
+                if (values.Length == 2
+                    && (ReferenceEquals(values[0], first) || string.Equals(values[0], first))
+                    && (ReferenceEquals(values[1], second) || string.Equals(values[1], second)))
+                {
+                    return entry.Child;
+                }
             }
         }
 
@@ -52,7 +70,9 @@ internal sealed class SeriesTable<TChild>
         var index = Count++;
         ref var bucket = ref _buckets[hash & (_buckets.Length - 1)];
         _entries[index] = new Entry { Hash = hash, Next = bucket - 1, Child = child };
-        bucket = index + 1;
+
+        // Published after the entry is complete, for a reader that finds without the lock.
+        Volatile.Write(ref bucket, index + 1);
         _sorted = null;
     }
 
@@ -76,16 +96,23 @@ internal sealed class SeriesTable<TChild>
 
     private void Grow()
     {
+        // Built aside and published entries first, buckets second: a reader without the lock that still has the old
+        // buckets walks chains of the new entries, which may miss (it then retries under the lock) but never loops,
+        // since every chain link points to an earlier entry.
         var size = _entries.Length * 2;
-        Array.Resize(ref _entries, size);
-        _buckets = new int[size];
+        var entries = new Entry[size];
+        Array.Copy(_entries, entries, Count);
+        var buckets = new int[size];
         for (var i = 0; i < Count; i++)
         {
-            ref var entry = ref _entries[i];
-            ref var bucket = ref _buckets[entry.Hash & (size - 1)];
+            ref var entry = ref entries[i];
+            ref var bucket = ref buckets[entry.Hash & (size - 1)];
             entry.Next = bucket - 1;
             bucket = i + 1;
         }
+
+        Volatile.Write(ref _entries, entries);
+        Volatile.Write(ref _buckets, buckets);
     }
 
     private struct Entry
