@@ -148,17 +148,7 @@ public sealed class Counter : MetricFamily<Counter.Child>
                 return;
             }
 
-            var seen = Volatile.Read(ref _amount);
-            while (true)
-            {
-                var prior = Interlocked.CompareExchange(ref _amount, seen + amount, seen);
-                if (BitConverter.DoubleToInt64Bits(prior) == BitConverter.DoubleToInt64Bits(seen))
-                {
-                    return;
-                }
-
-                seen = prior;
-            }
+            AtomicDouble.Add(ref _amount, amount);
         }
 
         // One cell at first, taken by the first thread to update: an uncontended series then needs no interlocked

@@ -140,19 +140,7 @@ public sealed class Gauge : MetricFamily<Gauge.Child>
                 return;
             }
 
-            var seen = Volatile.Read(ref _value);
-            while (true)
-            {
-                var prior = Interlocked.CompareExchange(ref _value, seen + amount, seen);
-
-                // Bitwise, not ==: a NaN value never equals itself and would spin forever.
-                if (BitConverter.DoubleToInt64Bits(prior) == BitConverter.DoubleToInt64Bits(seen))
-                {
-                    return;
-                }
-
-                seen = prior;
-            }
+            AtomicDouble.Add(ref _value, amount);
         }
 
         private void UpdateStamped(double amount, bool add)

@@ -104,18 +104,11 @@ public sealed class Summary : MetricFamily<Summary.Child>
             }
 
             Interlocked.Increment(ref _count);
-            var seen = Volatile.Read(ref _sum);
-            while (true)
-            {
-                var prior = Interlocked.CompareExchange(ref _sum, seen + value, seen);
-                if (BitConverter.DoubleToInt64Bits(prior) == BitConverter.DoubleToInt64Bits(seen))
-                {
-                    return;
-                }
 
-                // Contended: the next observations go to per-thread cells.
-                seen = prior;
-                cells ??= Stripes();
+            // Contended: the next observations go to per-thread cells.
+            if (AtomicDouble.Add(ref _sum, value) && cells is null)
+            {
+                _ = Stripes();
             }
         }
 

@@ -6,26 +6,7 @@ public sealed class SharedRegistrySpec
     private const int PerThread = 100_000;
     private const int Million = 1_000_000;
 
-    private static void RunTogether(int threads, Action<int> body)
-    {
-        using var start = new Barrier(threads);
-        var workers = Enumerable.Range(0, threads)
-            .Select(t => new Thread(() =>
-            {
-                start.SignalAndWait();
-                body(t);
-            }))
-            .ToArray();
-        foreach (var w in workers)
-        {
-            w.Start();
-        }
-
-        foreach (var w in workers)
-        {
-            w.Join();
-        }
-    }
+    private static void RunTogether(int threads, Action<int> body) => Together.Run(threads, body);
 
     [Fact]
     public void A_shared_registry_is_thread_safe()

@@ -5,26 +5,7 @@ public sealed class StripedCellsSpec
     private const int Threads = 4;
     private const int PerThread = 1_000_000;
 
-    private static void RunTogether(int threads, Action body)
-    {
-        using var start = new Barrier(threads);
-        var workers = Enumerable.Range(0, threads)
-            .Select(_ => new Thread(() =>
-            {
-                start.SignalAndWait();
-                body();
-            }))
-            .ToArray();
-        foreach (var w in workers)
-        {
-            w.Start();
-        }
-
-        foreach (var w in workers)
-        {
-            w.Join();
-        }
-    }
+    private static void RunTogether(int threads, Action body) => Together.Run(threads, _ => body());
 
     [Fact]
     public void Own_cells_and_the_fallback_together_keep_every_update()
