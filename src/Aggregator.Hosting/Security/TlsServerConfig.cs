@@ -27,38 +27,9 @@ internal sealed partial class TlsServerConfig
     /// <exception cref="ArgumentException">The options are inconsistent, or a certificate, key or CA cannot be loaded; the message names the culprit.</exception>
     public TlsServerConfig(TlsOptions tls, ILogger logger)
     {
-        var certificate = Source(tls.CertificatePath, tls.CertificatePem, "cert_file (CertificatePath)", "cert (CertificatePem)", "server certificate");
-        var key = Source(tls.KeyPath, tls.KeyPem, "key_file (KeyPath)", "key (KeyPem)", "server key");
-        var ca = tls.ClientCaPath is null && tls.ClientCaPem is null
-            ? null
-            : Source(tls.ClientCaPath, tls.ClientCaPem, "client_ca_file (ClientCaPath)", "client_ca (ClientCaPem)", "client CA");
-
-        var mode = tls.EffectiveClientAuthType;
-        if (!Enum.IsDefined(mode))
-        {
-            throw new ArgumentException($"client_auth_type {(int)mode} is not a client auth type.");
-        }
-
-        if (mode == ClientAuthType.NoClientCert && ca is not null)
-        {
-            throw new ArgumentException(
-                $"The client CA {ca.Description} is set, but client_auth_type is NoClientCert, so no client certificate would be asked for: set client_auth_type (e.g. RequireAndVerifyClientCert) or remove the client CA.");
-        }
-
-        // The toolkit ignores the SANs then; a list of allowed clients that lets everyone in is surely a mistake.
-        if (mode == ClientAuthType.NoClientCert && tls.ClientAllowedSans.Count > 0)
-        {
-            throw new ArgumentException(
-                $"client_allowed_sans ({string.Join(", ", tls.ClientAllowedSans)}) is set, but client_auth_type is NoClientCert, so no client certificate would be asked for.");
-        }
-
+        var (certificate, key, ca, mode) = Check(tls);
         _protocols = GoTlsNames.VersionRange(tls.MinVersion, tls.MaxVersion);
         _cipherSuites = CipherSuites(tls.CipherSuites);
-        foreach (var curve in tls.CurvePreferences)
-        {
-            GoTlsNames.Curve(curve);
-        }
-
         _clients = new ClientCertificatePolicy(mode, tls.ClientAllowedSans);
         _identity = new ReloadingFiles<ServerIdentity>(
             new[] { certificate.Path, key.Path }.OfType<string>(),
@@ -72,6 +43,14 @@ internal sealed partial class TlsServerConfig
                 error => ClientCaReloadFailed(logger, error, ca.Description));
         }
     }
+
+    /// <summary>
+    /// Checks that <paramref name="tls"/> is consistent, without reading any file: one certificate, key and client CA
+    /// source each, a client-auth mode that asks for the certificates a client CA or allowed SANs check, a version range,
+    /// known curves, cipher suites the platform can apply. The one place these rules live; the web config reader calls it too.
+    /// </summary>
+    /// <exception cref="ArgumentException">A rule is broken; the message names the setting.</exception>
+    public static void Validate(TlsOptions tls) => Check(tls);
 
     /// <summary>The options for one connection; Kestrel adds ALPN.</summary>
     public ValueTask<SslServerAuthenticationOptions> OptionsFor(TlsHandshakeCallbackContext context)
@@ -97,6 +76,43 @@ internal sealed partial class TlsServerConfig
         }
 
         return ValueTask.FromResult(options);
+    }
+
+    private static (PemSource Certificate, PemSource Key, PemSource? Ca, ClientAuthType Mode) Check(TlsOptions tls)
+    {
+        var certificate = Source(tls.CertificatePath, tls.CertificatePem, "cert_file (CertificatePath)", "cert (CertificatePem)", "server certificate");
+        var key = Source(tls.KeyPath, tls.KeyPem, "key_file (KeyPath)", "key (KeyPem)", "server key");
+        var ca = tls.ClientCaPath is null && tls.ClientCaPem is null
+            ? null
+            : Source(tls.ClientCaPath, tls.ClientCaPem, "client_ca_file (ClientCaPath)", "client_ca (ClientCaPem)", "client CA");
+
+        var mode = tls.EffectiveClientAuthType;
+        if (!Enum.IsDefined(mode))
+        {
+            throw new ArgumentException($"client_auth_type {(int)mode} is not a client auth type.");
+        }
+
+        if (mode == ClientAuthType.NoClientCert && ca is not null)
+        {
+            throw new ArgumentException(
+                $"The client CA {ca.Description} is set, but client_auth_type is NoClientCert, so no client certificate would be asked for: set client_auth_type (e.g. RequireAndVerifyClientCert) or remove the client CA.");
+        }
+
+        // The toolkit ignores the SANs then; a list of allowed clients that lets everyone in is surely a mistake.
+        if (mode == ClientAuthType.NoClientCert && tls.ClientAllowedSans.Count > 0)
+        {
+            throw new ArgumentException(
+                $"client_allowed_sans ({string.Join(", ", tls.ClientAllowedSans)}) is set, but client_auth_type is NoClientCert, so no client certificate would be asked for.");
+        }
+
+        GoTlsNames.VersionRange(tls.MinVersion, tls.MaxVersion);
+        CipherSuites(tls.CipherSuites);
+        foreach (var curve in tls.CurvePreferences)
+        {
+            GoTlsNames.Curve(curve);
+        }
+
+        return (certificate, key, ca, mode);
     }
 
     private SslStreamCertificateContext Context(ServerIdentity identity, X509Certificate2Collection? trusted)

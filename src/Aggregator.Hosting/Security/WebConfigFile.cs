@@ -174,33 +174,7 @@ public static class WebConfigFile
                 return null;
             }
 
-            if (cert is null && certFile is null)
-            {
-                throw Invalid(node, "tls_server_config needs cert_file (or cert).");
-            }
-
-            if (key is null && keyFile is null)
-            {
-                throw Invalid(node, "tls_server_config needs key_file (or key).");
-            }
-
-            if ((cert is not null && certFile is not null) || (key is not null && keyFile is not null) || (clientCa is not null && clientCaFile is not null))
-            {
-                throw Invalid(node, "tls_server_config names a certificate, key or client CA both inline and as a file; keep one.");
-            }
-
-            var policy = clientAuth ?? ClientAuthType.NoClientCert;
-            if ((clientCa ?? clientCaFile) is { } ca && policy == ClientAuthType.NoClientCert)
-            {
-                throw Invalid(node, $"tls_server_config has a client CA ({clientCaFile ?? "client_ca"}) but no client_auth_type that checks it; set client_auth_type: RequireAndVerifyClientCert.");
-            }
-
-            if (tls.MinVersion > tls.MaxVersion)
-            {
-                throw Invalid(node, $"tls_server_config's min_version ({tls.MinVersion}) is above its max_version ({tls.MaxVersion}).");
-            }
-
-            return tls with
+            tls = tls with
             {
                 CertificatePath = certFile,
                 KeyPath = keyFile,
@@ -208,8 +182,20 @@ public static class WebConfigFile
                 KeyPem = key,
                 ClientCaPath = clientCaFile,
                 ClientCaPem = clientCa,
-                ClientAuthType = policy,
+
+                // The toolkit's default: a client CA without a client_auth_type is then an error, as there.
+                ClientAuthType = clientAuth ?? ClientAuthType.NoClientCert,
             };
+            try
+            {
+                TlsServerConfig.Validate(tls);
+            }
+            catch (ArgumentException error)
+            {
+                throw Invalid(node, error.Message);
+            }
+
+            return tls;
         }
 
         private (bool Http2, Dictionary<string, string> Headers) ReadHttp(YamlNode node)
