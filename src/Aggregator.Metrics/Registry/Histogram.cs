@@ -27,7 +27,7 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
     /// </remarks>
     public sealed class Child : TimedMetricChild
     {
-        private readonly double[] _bounds;
+        private readonly int _boundCount;
         private readonly double[] _padded;
         private readonly long[] _counts;
         private readonly double _createdSeconds;
@@ -39,11 +39,11 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
         internal Child(string[] labelValues, Histogram family)
             : base(labelValues, family)
         {
-            _bounds = family.Definition.BucketsArray;
+            _boundCount = family.Definition.BucketsArray.Length;
             _padded = family.Definition.PaddedBucketsArray;
 
             // One count per bound and one for +Inf; each observation lands in exactly one (made cumulative at collection).
-            _counts = new long[_bounds.Length + 1];
+            _counts = new long[_boundCount + 1];
             _createdSeconds = NowSeconds();
         }
 
@@ -110,7 +110,7 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
         }
 
         /// <summary>The first bucket whose bound is at least <paramref name="value"/>; the +Inf bucket for NaN and above every bound.</summary>
-        private int BucketIndex(double value) => BucketSearch.Index(_padded, _bounds.Length, value);
+        private int BucketIndex(double value) => BucketSearch.Index(_padded, _boundCount, value);
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         private void ObserveSlow(double value)
