@@ -6,7 +6,8 @@ namespace Aggregator.Actors;
 /// <summary>The wildcard patterns of worker and node selections: <c>*</c> any run of characters, <c>?</c> one.</summary>
 public static class Glob
 {
-    // A pathological pattern cannot stall a collection for longer than this.
+    // Patterns come from scrape URLs: the non-backtracking engine matches in time linear in the name, so a pattern
+    // like *a*a*a*a*b cannot burn CPU or time out inside a collection; the timeout is a second line of defence.
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>The anchored regular expression of <paramref name="pattern"/>.</summary>
@@ -24,6 +25,6 @@ public static class Glob
             });
         }
 
-        return new Regex(builder.Append('$').ToString(), RegexOptions.CultureInvariant, MatchTimeout);
+        return new Regex(builder.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, MatchTimeout);
     }
 }

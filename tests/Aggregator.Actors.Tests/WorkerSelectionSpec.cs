@@ -24,6 +24,18 @@ public sealed class WorkerSelectionSpec
     }
 
     [Fact]
+    public void A_pattern_that_would_backtrack_for_ever_is_answered_without_a_match_timeout()
+    {
+        // From a scrape URL: with a backtracking engine this pattern against a long name ran into the 1 s match
+        // timeout and threw RegexMatchTimeoutException inside the collection.
+        var selection = new WorkerSelection([string.Concat(Enumerable.Repeat("*a", 12)) + "*b"]);
+        var name = "/user/" + new string('a', 200);
+
+        Assert.False(selection.Matches(name));
+        Assert.True(selection.Matches(name + "b"));
+    }
+
+    [Fact]
     public void Order_duplicates_blanks_and_surrounding_spaces_make_no_difference()
     {
         var a = new WorkerSelection(["demo-2", " demo-1", "demo-1", " "]);
