@@ -24,7 +24,7 @@ internal sealed class StatsService : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<IHostLifetime, PassiveLifetime>();
+        builder.Services.AddSingleton<IHostLifetime, Aggregator.Hosting.PassiveHostLifetime>();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         var requests = 0L;

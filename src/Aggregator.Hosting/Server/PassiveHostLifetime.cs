@@ -3,14 +3,17 @@ using Microsoft.Extensions.Hosting;
 namespace Aggregator.Hosting;
 
 /// <summary>
-/// The lifetime of the web application inside <see cref="MetricsServer"/>. The default one (ConsoleLifetime) registers
-/// for SIGTERM, SIGINT and SIGQUIT and cancels their default handling, then only stops this inner application: the
-/// program that owns the process never learns of the signal and keeps running. A library server must leave the
-/// process's signals to the program, so this lifetime neither waits for nor reacts to anything.
+/// A host lifetime that neither waits for nor reacts to anything, for a web application that a program starts beside
+/// its own signal handling, as <see cref="MetricsServer"/> does. The default one (ConsoleLifetime) registers for
+/// SIGTERM, SIGINT and SIGQUIT and cancels their default handling, then only stops that application: the program that
+/// owns the process never learns of the signal and keeps running. Register it with
+/// <c>builder.Services.AddSingleton&lt;IHostLifetime, PassiveHostLifetime&gt;()</c>.
 /// </summary>
-internal sealed class PassiveHostLifetime : IHostLifetime
+public sealed class PassiveHostLifetime : IHostLifetime
 {
+    /// <inheritdoc />
     public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
