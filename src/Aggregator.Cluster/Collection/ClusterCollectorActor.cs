@@ -20,7 +20,7 @@ namespace Aggregator.Cluster.Collection;
 /// totals, including members that joined later or restarted. Until this node has read the replicated totals it answers
 /// nothing (<see cref="ClusterStateNotReadyException"/>).
 /// </summary>
-internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>, IWithTimers
+internal sealed class ClusterCollectorActor : FanOutCollector<ClusterCollectorActor.CollectionKey>, IWithTimers
 {
     private const string NodeLevel = "node";
     private const string ClusterLevel = "cluster";
@@ -93,7 +93,8 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>,
             }
 
             var timeout = c.Timeout ?? _settings.CollectionTimeout;
-            StartOrJoin(new ClusterSelection(c.Nodes, c.Workers, _directory.GetValueOrDefault), Sender, () => Targets(c), timeout, c);
+            var key = new CollectionKey(new ClusterSelection(c.Nodes, c.Workers, _directory.GetValueOrDefault), c.Families ?? FamilyFilter.All);
+            StartOrJoin(key, Sender, () => Targets(c, key.Families), timeout, c);
         });
     }
 
@@ -129,11 +130,12 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>,
             .Where(a => _directory.GetValueOrDefault(a.Target.MergeName)?.Address is not null)
             .Select(a => new MergeSource(a.Target.MergeName, a.Snapshot, NodeLevel))
             .ToArray();
-        var merged = _engine.Merge(sources, completed.Missing.Select(m => m.MergeName), selection);
+        var families = request.Families ?? FamilyFilter.All;
+        var merged = _engine.Merge(sources, completed.Missing.Select(m => m.MergeName), selection, families);
 
         var answered = completed.Answered.Select(a => a.Target.ReportName).ToArray();
         var missing = completed.Missing.Select(m => m.ReportName).ToArray();
-        var self = AggregatorSelfMetrics.Snapshot(NodeLevel, ClusterLevel, answered, missing, completed.Elapsed.TotalSeconds, _engine);
+        var self = families.Apply(AggregatorSelfMetrics.Snapshot(NodeLevel, ClusterLevel, answered, missing, completed.Elapsed.TotalSeconds, _engine));
         return new ClusterCollectorProtocol.CollectReply(SnapshotMerger.Combine(merged.Snapshot, self), answered, missing);
     }
 
@@ -218,7 +220,7 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>,
             d => DepartedLedger.FoldDue(d, cluster, now, now - retention, now - retention)));
     }
 
-    private List<FanOutTarget> Targets(ClusterCollectorProtocol.Collect collect)
+    private List<FanOutTarget> Targets(ClusterCollectorProtocol.Collect collect, FamilyFilter families)
     {
         var targets = new List<FanOutTarget>();
         foreach (var (address, member) in _members)
@@ -230,13 +232,13 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>,
 
             var askable = member.Status == MemberStatus.Up && !_unreachable.Contains(address);
             var name = address.ToString();
-            targets.Add(new FanOutTarget(name, name, askable ? AskNode(address, collect.Workers) : null));
+            targets.Add(new FanOutTarget(name, name, askable ? AskNode(address, collect.Workers, families) : null));
         }
 
         return targets;
     }
 
-    private Func<long, TimeSpan, Task<MetricsSnapshot>> AskNode(Address address, WorkerSelection workers)
+    private Func<long, TimeSpan, Task<MetricsSnapshot>> AskNode(Address address, WorkerSelection workers, FamilyFilter families)
     {
         var selection = address == _cluster.SelfAddress
             ? null
@@ -246,13 +248,16 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>,
         {
             // The node's budget follows the collection's asks, not the first requester: a hurried first one must not
             // leave the nodes' answers short for those who join.
-            var request = new NodeCollectorProtocol.Collect(workers, askTimeout * NodeTimeoutShare);
+            var request = new NodeCollectorProtocol.Collect(workers, askTimeout * NodeTimeoutShare, families.IsAll ? null : families);
             var reply = selection is null
                 ? await local.Ask<NodeCollectorProtocol.CollectReply>(request, askTimeout).ConfigureAwait(false)
                 : await selection.Ask<NodeCollectorProtocol.CollectReply>(request, askTimeout).ConfigureAwait(false);
             return reply.Snapshot;
         };
     }
+
+    /// <summary>What collections are shared by: the node and worker selection and the family filter, compared exactly.</summary>
+    internal sealed record CollectionKey(ClusterSelection Selection, FamilyFilter Families);
 
     private sealed class ReadDeparted
     {

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using Aggregator.Actors;
 using Aggregator.Actors.Protocol;
+using Aggregator.Metrics;
 
 namespace Aggregator.Cluster.Serialization;
 
@@ -18,8 +19,14 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
     /// <summary>The serializer's identifier, as bound in the configuration.</summary>
     public const int SerializerId = 1347;
 
-    /// <summary>The manifest of <see cref="NodeCollectorProtocol.Collect"/>, version 1.</summary>
-    public const string CollectManifest = "AC1";
+    /// <summary>
+    /// The manifest of <see cref="NodeCollectorProtocol.Collect"/> with a family filter, version 2. A request without
+    /// one is still written as version 1, which nodes one version older read.
+    /// </summary>
+    public const string CollectManifest = "AC2";
+
+    /// <summary>The manifest of <see cref="NodeCollectorProtocol.Collect"/>, version 1 (no family filter).</summary>
+    public const string CollectManifestV1 = "AC1";
 
     /// <summary>The manifest of <see cref="NodeCollectorProtocol.CollectReply"/>, version 2 (families carry the per-node flag).</summary>
     public const string CollectReplyManifest = "ACR2";
@@ -39,6 +46,7 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
     /// <inheritdoc />
     public override string Manifest(object o) => o switch
     {
+        NodeCollectorProtocol.Collect { Families: null or { IsAll: true } } => CollectManifestV1,
         NodeCollectorProtocol.Collect => CollectManifest,
         NodeCollectorProtocol.CollectReply => CollectReplyManifest,
         _ => throw new SerializationException($"AggregatorSerializer cannot serialize {o?.GetType().FullName ?? "null"}."),
@@ -48,7 +56,7 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
     public override byte[] ToBinary(object obj) => obj switch
     {
         NodeCollectorProtocol.Collect collect => SnapshotCodec.Encode(
-            [collect.Selection.Patterns],
+            collect.Families is { IsAll: false } families ? [collect.Selection.Patterns, families.Names] : [collect.Selection.Patterns],
             null,
             collect.Timeout is { } timeout ? (long)timeout.TotalMilliseconds : -1),
         NodeCollectorProtocol.CollectReply reply => SnapshotCodec.Encode([reply.Answered, reply.Missing], reply.Snapshot, 0),
@@ -62,10 +70,15 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
         switch (manifest)
         {
             case CollectManifest:
+            case CollectManifestV1:
             {
-                // The Collect format has not changed since version 1, and it holds no snapshot.
-                var (lists, _, timeoutMs) = SnapshotCodec.Decode(bytes, 1, 1);
-                return new NodeCollectorProtocol.Collect(new WorkerSelection(lists[0]), timeoutMs < 0 ? null : TimeSpan.FromMilliseconds(timeoutMs));
+                // Version 2 adds a second list, the family filter's names; neither holds a snapshot.
+                var v2 = manifest == CollectManifest;
+                var (lists, _, timeoutMs) = SnapshotCodec.Decode(bytes, v2 ? 2 : 1, 1);
+                return new NodeCollectorProtocol.Collect(
+                    new WorkerSelection(lists[0]),
+                    timeoutMs < 0 ? null : TimeSpan.FromMilliseconds(timeoutMs),
+                    v2 ? new FamilyFilter(lists[1]) : null);
             }
 
             case CollectReplyManifest:
