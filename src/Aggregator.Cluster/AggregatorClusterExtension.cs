@@ -36,6 +36,7 @@ public sealed class AggregatorClusterExtension : IExtension
         Node = AggregatorExtension.Get(system);
         Settings = AggregatorClusterSettings.Create(system);
         ClusterCollector = system.SystemActorOf(ClusterCollectorActor.Props(Settings, Node.NodeCollector), ClusterCollectorName);
+        system.SystemActorOf(ChangesEndpointActor.Props(Node.NodeCollector, Settings.ReplyChunkSize), ChangesEndpointActor.Name);
         if (Node.Settings.Collectors.Cluster)
         {
             ClusterStateCollector.Register(Node.Shared, Akka.Cluster.Cluster.Get(system));

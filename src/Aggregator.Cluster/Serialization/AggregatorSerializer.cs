@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using Aggregator.Actors;
 using Aggregator.Actors.Protocol;
+using Aggregator.Cluster.Protocol;
 using Aggregator.Metrics;
 
 namespace Aggregator.Cluster.Serialization;
@@ -34,6 +35,12 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
     /// <summary>The manifest of <see cref="NodeCollectorProtocol.CollectReply"/>, version 1 (no per-node flag), still read.</summary>
     public const string CollectReplyManifestV1 = "ACR1";
 
+    /// <summary>The manifest of a request for a reply of changes (internal), version 1.</summary>
+    public const string CollectChangesManifest = "ACH1";
+
+    /// <summary>The manifest of a chunk of a reply of changes (internal), version 1.</summary>
+    public const string ChangesChunkManifest = "ACK1";
+
     /// <summary>Creates the serializer for <paramref name="system"/>.</summary>
     public AggregatorSerializer(ExtendedActorSystem system)
         : base(system)
@@ -49,6 +56,8 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
         NodeCollectorProtocol.Collect { Families: null or { IsAll: true } } => CollectManifestV1,
         NodeCollectorProtocol.Collect => CollectManifest,
         NodeCollectorProtocol.CollectReply => CollectReplyManifest,
+        ChangesProtocol.CollectChanges => CollectChangesManifest,
+        ChangesProtocol.ChangesChunk => ChangesChunkManifest,
         _ => throw new SerializationException($"AggregatorSerializer cannot serialize {o?.GetType().FullName ?? "null"}."),
     };
 
@@ -60,6 +69,8 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
             null,
             collect.Timeout is { } timeout ? (long)timeout.TotalMilliseconds : -1),
         NodeCollectorProtocol.CollectReply reply => SnapshotCodec.Encode([reply.Answered, reply.Missing], reply.Snapshot, 0),
+        ChangesProtocol.CollectChanges request => EncodeCollectChanges(request),
+        ChangesProtocol.ChangesChunk chunk => EncodeChunk(chunk),
         _ => throw new SerializationException($"AggregatorSerializer cannot serialize {obj?.GetType().FullName ?? "null"}."),
     };
 
@@ -91,8 +102,84 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
                     lists[1]);
             }
 
+            case CollectChangesManifest:
+                return DecodeCollectChanges(bytes);
+
+            case ChangesChunkManifest:
+                return DecodeChunk(bytes);
+
             default:
                 throw new SerializationException($"AggregatorSerializer does not know manifest '{manifest}'.");
         }
+    }
+
+    private static byte[] EncodeCollectChanges(ChangesProtocol.CollectChanges request)
+    {
+        var body = new BinaryEncoder(128);
+        body.WriteSigned(request.Exchange);
+        body.WriteSigned(request.Session);
+        body.WriteSigned(request.BaseSequence);
+        body.WriteSigned((long)request.Timeout.TotalMilliseconds);
+        body.WriteString(Akka.Serialization.Serialization.SerializedActorPath(request.ReplyTo));
+        WriteStrings(body, request.Workers.Patterns);
+        WriteStrings(body, request.Families.Names);
+        return body.ToArray();
+    }
+
+    private ChangesProtocol.CollectChanges DecodeCollectChanges(byte[] bytes)
+    {
+        var reader = new BinaryDecoder(bytes);
+        var exchange = reader.ReadSigned();
+        var session = reader.ReadSigned();
+        var baseSequence = reader.ReadSigned();
+        var timeoutMs = reader.ReadSigned();
+        var replyTo = system.Provider.ResolveActorRef(reader.ReadString());
+        var workers = new WorkerSelection(ReadStrings(ref reader));
+        var families = new FamilyFilter(ReadStrings(ref reader));
+        if (!reader.AtEnd || timeoutMs < 0)
+        {
+            throw new SerializationException("A request for a reply of changes is corrupt.");
+        }
+
+        return new ChangesProtocol.CollectChanges(exchange, session, baseSequence, workers, families, TimeSpan.FromMilliseconds(timeoutMs), replyTo);
+    }
+
+    private static byte[] EncodeChunk(ChangesProtocol.ChangesChunk chunk)
+    {
+        var body = new BinaryEncoder(chunk.Bytes.Length + 32);
+        body.WriteSigned(chunk.Exchange);
+        body.WriteVarint(chunk.Index);
+        body.WriteVarint(chunk.Count);
+        body.WriteBytes(chunk.Bytes);
+        return body.ToArray();
+    }
+
+    private static ChangesProtocol.ChangesChunk DecodeChunk(byte[] bytes)
+    {
+        var reader = new BinaryDecoder(bytes);
+        var exchange = reader.ReadSigned();
+        var index = reader.ReadCount(int.MaxValue);
+        var count = reader.ReadCount(int.MaxValue);
+        return new ChangesProtocol.ChangesChunk(exchange, index, count, bytes.AsSpan(reader.Position).ToArray());
+    }
+
+    private static void WriteStrings(BinaryEncoder body, IReadOnlyList<string> strings)
+    {
+        body.WriteVarint(strings.Count);
+        foreach (var s in strings)
+        {
+            body.WriteString(s);
+        }
+    }
+
+    private static string[] ReadStrings(ref BinaryDecoder reader)
+    {
+        var strings = new string[reader.ReadCount(SeriesCodec.MaxCount)];
+        for (var i = 0; i < strings.Length; i++)
+        {
+            strings[i] = reader.ReadString();
+        }
+
+        return strings;
     }
 }
