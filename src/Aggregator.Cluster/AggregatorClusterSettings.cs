@@ -25,6 +25,9 @@ public sealed record AggregatorClusterSettings
     /// </summary>
     public bool DeltaReplies { get; init; } = true;
 
+    // Tiny chunks only make sense in tests (many chunks from a few series); below this the per-chunk overhead dominates.
+    private const long MinimumChunkSize = 64;
+
     /// <summary>The largest chunk of a reply of changes in bytes (default 1 MiB), well below the remote frame size.</summary>
     public int ReplyChunkSize { get; init; } = 1024 * 1024;
 
@@ -62,9 +65,9 @@ public sealed record AggregatorClusterSettings
         }
 
         var chunk = config.GetByteSize("reply-chunk-size") ?? 0;
-        if (chunk is < 1024 or > int.MaxValue)
+        if (chunk is < MinimumChunkSize or > int.MaxValue)
         {
-            throw new ConfigurationException($"aggregator.cluster.reply-chunk-size must be between 1 KiB and 2 GiB, not {chunk} bytes.");
+            throw new ConfigurationException($"aggregator.cluster.reply-chunk-size must be between {MinimumChunkSize} B and 2 GiB, not {chunk} bytes.");
         }
 
         return new AggregatorClusterSettings

@@ -124,6 +124,29 @@ public sealed class ClusterCollectionSpec : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Replies_of_changes_in_64_byte_chunks_carry_exactly_what_changed_between_scrapes()
+    {
+        var (nodes, workers) = await StartThreeNodesAsync("aggregator.cluster.reply-chunk-size = 64b");
+
+        var first = await Collect(nodes[0]);
+        var again = await Collect(nodes[0]);
+        await workers[2][1].Ask<string>(new EveryTypeWorker.Record(100), AskTimeout);
+        var changed = await Collect(nodes[0]);
+
+        Assert.Equal(129, Render.Value(first.Snapshot, "requests"));
+        Assert.Equal(Render.UserFamilies(first.Snapshot), Render.UserFamilies(again.Snapshot));
+        Assert.Empty(again.Missing);
+
+        // node3's w2 recorded 100 more: every rule sees it, and nothing else moved.
+        Assert.Equal(229, Render.Value(changed.Snapshot, "requests"));
+        Assert.Equal(100, Render.Value(changed.Snapshot, "queue_max"));
+        Assert.Equal(197, Render.Value(changed.Snapshot, "queue_sum"));
+        Assert.Equal(7, changed.Snapshot.Find("latency_seconds")!.Series.Single().Count);
+        Assert.Equal(11, Render.Value(changed.Snapshot, "queue_min"));
+        Assert.Empty(changed.Missing);
+    }
+
+    [Fact]
     public async Task Roles_addresses_and_workers_select_what_is_merged()
     {
         var (nodes, _) = await StartThreeNodesAsync();
