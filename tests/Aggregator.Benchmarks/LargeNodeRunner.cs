@@ -50,9 +50,18 @@ public static class LargeNodeRunner
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cluster scrape {attempt} at the serving node (replies of changes): HTTP {status}, {bytes:N0} B in {elapsed.TotalSeconds:F1} s, large node {(large ? "up" : "DOWN")}; serving node peak RSS {PeakRssMiB(nodes[0]):F0} MiB"));
             }
 
-            var (wholeStatus, wholeBytes, wholeElapsed, up) = await ScrapeAsync(client, new Uri($"http://127.0.0.1:{http[2]}/metrics"));
-            var answered = up.Any(l => l.Contains($":{remoting[1]}\"", StringComparison.Ordinal) && l.EndsWith(" 1", StringComparison.Ordinal)) ? "answered" : "did not answer";
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cluster scrape at a node with whole replies (delta-replies = off): HTTP {wholeStatus}, {wholeBytes:N0} B in {wholeElapsed.TotalSeconds:F1} s; the large node {answered}"));
+            try
+            {
+                var (wholeStatus, wholeBytes, wholeElapsed, up) = await ScrapeAsync(client, new Uri($"http://127.0.0.1:{http[2]}/metrics"));
+                var answered = up.Any(l => l.Contains($":{remoting[1]}\"", StringComparison.Ordinal) && l.EndsWith(" 1", StringComparison.Ordinal)) ? "answered" : "did not answer";
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cluster scrape at a node with whole replies (delta-replies = off): HTTP {wholeStatus}, {wholeBytes:N0} B in {wholeElapsed.TotalSeconds:F1} s; the large node {answered}"));
+            }
+            catch (HttpRequestException error)
+            {
+                var exited = nodes[2].HasExited ? $"the serving process exited with code {nodes[2].ExitCode}" : "the serving process is still running";
+                Console.WriteLine($"cluster scrape at a node with whole replies (delta-replies = off) failed: {error.Message} {error.InnerException?.Message}; {exited}");
+            }
+
             return exit;
         }
         finally
