@@ -2,6 +2,7 @@ using Akka;
 using Akka.Actor;
 using Aggregator.Actors;
 using Aggregator.Actors.Protocol;
+using Aggregator.Actors.Reports;
 using Aggregator.Cluster.Collection;
 using Aggregator.Cluster.Protocol;
 using Aggregator.Cluster.Serialization;
@@ -34,7 +35,8 @@ public sealed class AggregatorClusterExtension : IExtension
         EnsureSerializer(system);
         Node = AggregatorExtension.Get(system);
         Settings = AggregatorClusterSettings.Create(system);
-        ClusterCollector = system.SystemActorOf(ClusterCollectorActor.Props(Settings, Node.NodeCollector), ClusterCollectorName);
+        Reports = new CollectionReports { Enabled = Node.Settings.StatusPage };
+        ClusterCollector = system.SystemActorOf(ClusterCollectorActor.Props(Settings, Node.NodeCollector, Reports), ClusterCollectorName);
         if (Node.Settings.Collectors.Cluster)
         {
             ClusterStateCollector.Register(Node.Shared, Akka.Cluster.Cluster.Get(system));
@@ -48,6 +50,9 @@ public sealed class AggregatorClusterExtension : IExtension
 
     /// <summary>The <c>aggregator.cluster</c> settings.</summary>
     public AggregatorClusterSettings Settings { get; }
+
+    /// <summary>The cluster collector's last collection of the configured nodes, for the status page.</summary>
+    public CollectionReports Reports { get; }
 
     /// <summary>The cluster collector.</summary>
     public IActorRef ClusterCollector { get; }

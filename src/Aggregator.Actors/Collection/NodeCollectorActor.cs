@@ -52,6 +52,10 @@ internal sealed class NodeCollectorActor : FanOutCollector<WorkerSelection>
             .Append(new MergeSource("shared", _extension.Shared.Collect(), WorkerLevel))
             .ToArray();
         var merged = _engine.Merge(sources, completed.Missing.Select(m => m.MergeName), selection.IsAll ? null : selection);
+        if (selection.Equals(_extension.Settings.Workers))
+        {
+            _extension.Reports.Record(WorkerLevel, completed, merged, name => _engine.LastAnswer(name) is not null);
+        }
 
         var answered = completed.Answered.Select(a => a.Target.ReportName).ToArray();
         var missing = completed.Missing.Select(m => m.ReportName).ToArray();

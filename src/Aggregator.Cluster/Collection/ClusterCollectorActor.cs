@@ -5,6 +5,7 @@ using Akka.Event;
 using Aggregator.Actors;
 using Aggregator.Actors.Collection;
 using Aggregator.Actors.Protocol;
+using Aggregator.Actors.Reports;
 using Aggregator.Cluster.Protocol;
 using Aggregator.Metrics;
 using Aggregator.Metrics.Merging;
@@ -34,6 +35,7 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>,
     private readonly AggregatorClusterSettings _settings;
     private readonly Akka.Cluster.Cluster _cluster;
     private readonly IActorRef _localNodeCollector;
+    private readonly CollectionReports? _reports;
     private readonly IActorRef _replicator;
     private readonly ILoggingAdapter _log;
     private readonly MergeEngine _engine;
@@ -51,11 +53,12 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>,
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public ClusterCollectorActor(AggregatorClusterSettings settings, IActorRef localNodeCollector)
+    public ClusterCollectorActor(AggregatorClusterSettings settings, IActorRef localNodeCollector, CollectionReports? reports = null)
         : base(settings.CollectionTimeout)
     {
         _settings = settings;
         _localNodeCollector = localNodeCollector;
+        _reports = reports;
         _cluster = Akka.Cluster.Cluster.Get(Context.System);
         _replicator = DistributedData.Get(Context.System).Replicator;
         _self = DepartedLedger.Incarnation(_cluster.SelfUniqueAddress);
@@ -97,8 +100,8 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>,
         });
     }
 
-    public static Props Props(AggregatorClusterSettings settings, IActorRef localNodeCollector) =>
-        Akka.Actor.Props.Create(() => new ClusterCollectorActor(settings, localNodeCollector)).WithDispatcher(AggregatorExtension.DispatcherId);
+    public static Props Props(AggregatorClusterSettings settings, IActorRef localNodeCollector, CollectionReports? reports = null) =>
+        Akka.Actor.Props.Create(() => new ClusterCollectorActor(settings, localNodeCollector, reports)).WithDispatcher(AggregatorExtension.DispatcherId);
 
     protected override void PreStart()
     {
@@ -130,6 +133,10 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>,
             .Select(a => new MergeSource(a.Target.MergeName, a.Snapshot, NodeLevel))
             .ToArray();
         var merged = _engine.Merge(sources, completed.Missing.Select(m => m.MergeName), selection);
+        if (request.Nodes.Equals(_settings.Nodes) && request.Workers.Equals(AggregatorExtension.Get(Context.System).Settings.Workers))
+        {
+            _reports?.Record(NodeLevel, completed, merged, name => _engine.LastAnswer(name) is not null);
+        }
 
         var answered = completed.Answered.Select(a => a.Target.ReportName).ToArray();
         var missing = completed.Missing.Select(m => m.ReportName).ToArray();
