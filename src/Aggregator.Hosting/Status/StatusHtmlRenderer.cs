@@ -137,17 +137,20 @@ internal static class StatusHtmlRenderer
     {
         html.Append("<h2 id=\"cardinality-heading\">Cardinality</h2>\n<p>Merged: <b id=\"merged-series\">").Append(cardinality.MergedSeries.ToString(CultureInfo.InvariantCulture))
             .Append("</b> series (label sets) in <b>").Append(cardinality.FamilyCount.ToString(CultureInfo.InvariantCulture)).Append("</b> families.</p>\n");
-        html.Append("<table id=\"families\"><tr><th>Family</th><th>Type</th><th>Merged series</th><th>Series per source</th></tr>\n");
+        html.Append("<table id=\"families\"><tr><th>Family</th><th>Type</th><th>Merged series</th><th>Labels (distinct values)</th><th>Series per source</th></tr>\n");
         foreach (var family in cardinality.TopFamilies)
         {
             var sources = family.Sources.Where(s => Matches(s.Source, filter)).ToList();
-            html.Append("<tr class=\"family\" data-family=\"").Append(E(family.Family)).Append("\"><td><code>").Append(E(family.Family)).Append("</code></td><td>").Append(E(family.Type))
-                .Append("</td><td class=\"n merged\">").Append(family.MergedSeries.ToString(CultureInfo.InvariantCulture)).Append("</td><td><details")
+            html.Append("<tr class=\"family\" data-family=\"").Append(E(family.Family)).Append("\"><td><code>").Append(E(family.Family)).Append("</code><div class=\"help muted\">")
+                .Append(E(family.Help)).Append("</div></td><td>").Append(E(family.Type))
+                .Append("</td><td class=\"n merged\">").Append(family.MergedSeries.ToString(CultureInfo.InvariantCulture)).Append("</td><td class=\"labels\">")
+                .Append(E(string.Join(", ", family.Labels.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Label} ({l.Values})"))))).Append("<div class=\"example muted\">")
+                .Append(family.Example is null ? string.Empty : E("e.g. {" + family.Example + "}")).Append("</div></td><td><details")
                 .Append(sources.Count <= options.CollapseAbove / 4 ? " open" : string.Empty).Append("><summary>")
                 .Append(family.Sources.Count.ToString(CultureInfo.InvariantCulture)).Append(" sources</summary><table>");
             foreach (var source in sources)
             {
-                html.Append("<tr class=\"family-source\" data-source=\"").Append(E(source.Source)).Append("\"><td>").Append(E(source.Source)).Append("</td><td class=\"n series\">")
+                html.Append("<tr class=\"family-source\" data-source=\"").Append(E(source.Source)).Append("\"><td>").Append(E(source.Source)).Append("</td><td>").Append(E(source.Level)).Append("</td><td class=\"n series\">")
                     .Append(source.Series.ToString(CultureInfo.InvariantCulture)).Append("</td></tr>");
             }
 

@@ -84,7 +84,16 @@ internal static class StatusJsonWriter
             json.WriteStartObject();
             json.WriteString("family", family.Family);
             json.WriteString("type", family.Type);
+            json.WriteString("help", family.Help);
             json.WriteNumber("mergedSeries", family.MergedSeries);
+            json.WriteStartObject("labels");
+            foreach (var label in family.Labels)
+            {
+                json.WriteNumber(label.Label, label.Values);
+            }
+
+            json.WriteEndObject();
+            json.WriteString("example", family.Example);
             Sources(json, "sources", family.Sources);
             json.WriteEndObject();
         }

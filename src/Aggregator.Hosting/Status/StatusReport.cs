@@ -39,8 +39,14 @@ internal sealed record SourceStatus(string Name, bool Up, double? AnswerSeconds,
 /// <param name="Dropped">Series refused by the per-family cap, by family (<c>aggregator_series_dropped_total</c>).</param>
 internal sealed record CardinalityStatus(int MergedSeries, int FamilyCount, IReadOnlyList<FamilyCardinality> TopFamilies, IReadOnlyList<SourceCardinality> Sources, IReadOnlyList<DroppedSeries> Dropped);
 
-/// <summary>One family's series count, merged and in each source that has it (largest first).</summary>
-internal sealed record FamilyCardinality(string Family, string Type, int MergedSeries, IReadOnlyList<SourceCardinality> Sources);
+/// <summary>
+/// One family's series count, merged and in each source that has it (largest first), its HELP, its labels with their
+/// distinct values in the merged result, and the label values of its first series as an example.
+/// </summary>
+internal sealed record FamilyCardinality(string Family, string Type, string Help, int MergedSeries, IReadOnlyList<LabelCardinality> Labels, string? Example, IReadOnlyList<SourceCardinality> Sources);
+
+/// <summary>How many distinct values a label has in a family's merged series.</summary>
+internal sealed record LabelCardinality(string Label, int Values);
 
 /// <summary>A source's series count, at its level (<c>worker</c> or <c>node</c>).</summary>
 internal sealed record SourceCardinality(string Source, string Level, int Series);

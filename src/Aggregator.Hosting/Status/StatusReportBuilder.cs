@@ -88,7 +88,7 @@ internal static class StatusReportBuilder
     }
 
     private static List<SourceStatus> Workers(CollectionReport? report) =>
-        [.. (report?.Sources ?? []).Select(s => new SourceStatus(s.Name, s.Up, s.AnsweredAfter?.TotalSeconds, s.Retained, s.Snapshot is null ? null : SeriesCount(s.Snapshot)))];
+        [.. (report?.Sources ?? []).OrderBy(s => s.Name, StringComparer.Ordinal).Select(s => new SourceStatus(s.Name, s.Up, s.AnsweredAfter?.TotalSeconds, s.Retained, s.Snapshot is null ? null : SeriesCount(s.Snapshot)))];
 
     private static NodeStatus Node(SourceReport source, string localName, CollectionReport? nodeReport, List<SourceStatus> localWorkers, MetricsSnapshot clusterMerged)
     {
@@ -109,6 +109,7 @@ internal static class StatusReportBuilder
         var workers = (clusterMerged.Find(SourceUpFamily)?.Series ?? [])
             .Where(s => s.LabelValues[0] == WorkerLevel && s.LabelValues[1].StartsWith(prefix, StringComparison.Ordinal))
             .Select(s => new SourceStatus(s.LabelValues[1], s.Value == 1, null, false, null))
+            .OrderBy(s => s.Name, StringComparer.Ordinal)
             .ToList();
         return new NodeStatus(source.Name, source.Name == localName, true, source.AnsweredAfter?.TotalSeconds, false, series, true, workers);
     }
@@ -133,7 +134,12 @@ internal static class StatusReportBuilder
             .Select(f => new FamilyCardinality(
                 f.Definition.SampleName(),
                 f.Definition.Type.ToString().ToLowerInvariant(),
+                f.Definition.Help,
                 f.Series.Count,
+                Labels(f),
+                f.Series.Count == 0 || f.Definition.LabelNames.Count == 0
+                    ? null
+                    : string.Join(",", f.Definition.LabelNames.Select((l, i) => $"{l}=\"{f.Series[0].LabelValues[i]}\"")),
                 [.. sources
                     .Select(s => s.Snapshot.Find(f.Name) is { } found ? s.Source with { Series = found.Series.Count } : null)
                     .OfType<SourceCardinality>()
@@ -150,6 +156,24 @@ internal static class StatusReportBuilder
             top,
             [.. sources.Select(s => s.Source).OrderByDescending(s => s.Series).ThenBy(s => s.Source, StringComparer.Ordinal)],
             dropped);
+    }
+
+    private static LabelCardinality[] Labels(MetricFamilySnapshot family)
+    {
+        var names = family.Definition.LabelNames;
+        var labels = new LabelCardinality[names.Count];
+        for (var i = 0; i < names.Count; i++)
+        {
+            var values = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var series in family.Series)
+            {
+                values.Add(series.LabelValues[i]);
+            }
+
+            labels[i] = new LabelCardinality(names[i], values.Count);
+        }
+
+        return labels;
     }
 
     private static List<ConfigurationSection> Configuration(AggregatorSettings node, AggregatorClusterSettings? cluster, MetricsSnapshot merged, Serving serving)
