@@ -24,6 +24,7 @@ internal static class StatusHtmlRenderer
         .error{background:#fde7e5;border:1px solid #b3261e;padding:.5em}
         .muted{color:#666}code{font-size:.95em}summary{cursor:pointer;margin:.3em 0}
         form{margin:.4em 0}svg{vertical-align:middle;background:#fff;border:1px solid #ddd}
+        td.labels{max-width:30em}.example,.help{max-width:30em;overflow-wrap:anywhere}
         """;
 
     public static string Render(StatusReport report, StatusPageOptions options, string? filter, string jsonPath, string nonce)
