@@ -60,6 +60,14 @@ internal sealed class NodeCollectorActor : FanOutCollector<WorkerSelection>
         var answered = completed.Answered.Select(a => a.Target.ReportName).ToArray();
         var missing = completed.Missing.Select(m => m.ReportName).ToArray();
         var self = AggregatorSelfMetrics.Snapshot(WorkerLevel, NodeLevel, answered, missing, completed.Elapsed.TotalSeconds, _engine);
+        if (_extension.Reports.Enabled)
+        {
+            // For the status page of whichever node serves the cluster: this node's workers' answer times and sizes.
+            self = SnapshotMerger.Combine(self, AggregatorSelfMetrics.SourceDetails(
+                WorkerLevel,
+                completed.Answered.Select(a => (a.Target.ReportName, a.AnsweredAfter.TotalSeconds, a.Snapshot.Families.Sum(f => f.Series.Count)))));
+        }
+
         return new NodeCollectorProtocol.CollectReply(SnapshotMerger.Combine(merged.Snapshot, self), answered, missing);
     }
 

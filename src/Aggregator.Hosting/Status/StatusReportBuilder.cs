@@ -55,6 +55,13 @@ internal static class StatusReportBuilder
             }
         }
 
+        // Other nodes' workers have totals only (no families): they join the per-source list, not the per-family one.
+        var perSource = sources.Select(s => s.Source).ToList();
+        foreach (var remote in nodes.Where(n => !n.Local))
+        {
+            perSource.AddRange(remote.Workers.Where(w => w.Series is not null).Select(w => new SourceCardinality(w.Name, WorkerLevel, w.Series!.Value)));
+        }
+
         var conflicts = new List<ConflictStatus>();
         foreach (var (level, report) in new[] { ("cluster", clusterReport), (NodeLevel, nodeReport) })
         {
@@ -70,7 +77,7 @@ internal static class StatusReportBuilder
             collectionError,
             levels,
             nodes,
-            Cardinality(top?.Merged ?? MetricsSnapshot.Empty, sources, options.TopFamilies),
+            Cardinality(top?.Merged ?? MetricsSnapshot.Empty, sources, perSource, options.TopFamilies),
             conflicts,
             Configuration(node.Settings, clusterExtension?.Settings, top?.Merged ?? MetricsSnapshot.Empty, serving));
     }
@@ -103,16 +110,27 @@ internal static class StatusReportBuilder
             return new NodeStatus(source.Name, false, false, null, source.Retained, null, false, []);
         }
 
-        // Another node's workers, as its answer reported them in aggregator_source_up{level="worker"}: up or down only,
-        // its own status page has their answer times and series.
+        // Another node's workers, as its answer reported them: aggregator_source_up{level="worker"}, and their answer
+        // times and series counts when that node has the status page on too (it reports them only then).
         var prefix = source.Name + "/";
-        var workers = (clusterMerged.Find(SourceUpFamily)?.Series ?? [])
-            .Where(s => s.LabelValues[0] == WorkerLevel && s.LabelValues[1].StartsWith(prefix, StringComparison.Ordinal))
-            .Select(s => new SourceStatus(s.LabelValues[1], s.Value == 1, null, false, null))
+        var answers = WorkerValues(clusterMerged, AggregatorSelfMetrics.SourceAnswerSeconds.Name, prefix);
+        var sizes = WorkerValues(clusterMerged, AggregatorSelfMetrics.SourceSeries.Name, prefix);
+        var workers = WorkerValues(clusterMerged, SourceUpFamily, prefix)
+            .Select(w => new SourceStatus(
+                w.Key,
+                w.Value == 1,
+                w.Value == 1 && answers.TryGetValue(w.Key, out var answer) ? answer : null,
+                false,
+                w.Value == 1 && sizes.TryGetValue(w.Key, out var size) ? (int)size : null))
             .OrderBy(s => s.Name, StringComparer.Ordinal)
             .ToList();
         return new NodeStatus(source.Name, source.Name == localName, true, source.AnsweredAfter?.TotalSeconds, false, series, true, workers);
     }
+
+    private static Dictionary<string, double> WorkerValues(MetricsSnapshot snapshot, string family, string prefix) =>
+        (snapshot.Find(family)?.Series ?? [])
+            .Where(s => s.LabelValues[0] == WorkerLevel && s.LabelValues[1].StartsWith(prefix, StringComparison.Ordinal))
+            .ToDictionary(s => s.LabelValues[1], s => s.Value, StringComparer.Ordinal);
 
     private static int SeriesCount(MetricsSnapshot snapshot)
     {
@@ -125,7 +143,7 @@ internal static class StatusReportBuilder
         return count;
     }
 
-    private static CardinalityStatus Cardinality(MetricsSnapshot merged, List<(SourceCardinality Source, MetricsSnapshot Snapshot)> sources, int topCount)
+    private static CardinalityStatus Cardinality(MetricsSnapshot merged, List<(SourceCardinality Source, MetricsSnapshot Snapshot)> sources, List<SourceCardinality> perSource, int topCount)
     {
         var top = merged.Families
             .OrderByDescending(f => f.Series.Count)
@@ -154,7 +172,7 @@ internal static class StatusReportBuilder
             SeriesCount(merged),
             merged.Families.Count,
             top,
-            [.. sources.Select(s => s.Source).OrderByDescending(s => s.Series).ThenBy(s => s.Source, StringComparer.Ordinal)],
+            [.. perSource.OrderByDescending(s => s.Series).ThenBy(s => s.Source, StringComparer.Ordinal)],
             dropped);
     }
 
