@@ -104,6 +104,31 @@ public sealed class StatusEndpointSpec : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_carry_the_workers_answer_times_and_series_only_while_the_page_is_on()
+    {
+        await using (var off = await MetricsServer.StartAsync(_system, new MetricsServerOptions { Port = 0 }))
+        {
+            var text = await _http.GetStringAsync(off.Address);
+            Assert.DoesNotContain("aggregator_source_series", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("aggregator_source_answer_seconds", text, StringComparison.Ordinal);
+        }
+
+        await using var on = await MetricsServer.StartAsync(_system, new MetricsServerOptions { Port = 0, StatusPage = true });
+        var lines = (await _http.GetStringAsync(on.Address)).Split('\n');
+
+        Assert.Equal(
+            [
+                "aggregator_source_series{level=\"worker\",source=\"akka://status-spec/user/b1\"} 5",
+                "aggregator_source_series{level=\"worker\",source=\"akka://status-spec/user/b2\"} 7",
+                "aggregator_source_series{level=\"worker\",source=\"akka://status-spec/user/b3\"} 11",
+            ],
+            lines.Where(l => l.StartsWith("aggregator_source_series{", StringComparison.Ordinal)));
+        Assert.Equal(
+            ["akka://status-spec/user/b1", "akka://status-spec/user/b2", "akka://status-spec/user/b3"],
+            lines.Where(l => l.StartsWith("aggregator_source_answer_seconds{", StringComparison.Ordinal)).Select(l => l.Split('"')[3]));
+    }
+
+    [Fact]
     public async Task A_worker_that_does_not_answer_is_down_and_its_counters_come_from_retained_state()
     {
         await using var server = await MetricsServer.StartAsync(_system, new MetricsServerOptions { Port = 0, StatusPage = true });
