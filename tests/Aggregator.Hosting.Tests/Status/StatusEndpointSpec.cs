@@ -236,6 +236,37 @@ public sealed class StatusEndpointSpec : IAsyncLifetime
         Assert.Equal("GET, HEAD", post.Content.Headers.Allow.Count == 0 ? post.Headers.GetValues("Allow").Single() : string.Join(", ", post.Content.Headers.Allow));
     }
 
+    [Fact]
+    public async Task A_conflict_shows_its_family_reason_sources_and_the_logged_warning()
+    {
+        var rogue = _system.ActorOf(Props.Create<RogueWorker>(), "rogue");
+        AggregatorExtension.Get(_system).NodeCollector.Tell(new Aggregator.Actors.Protocol.NodeCollectorProtocol.RegisterWorker(rogue));
+        await using var server = await MetricsServer.StartAsync(_system, new MetricsServerOptions { Port = 0, StatusPage = true });
+
+        using var json = JsonDocument.Parse(await _http.GetStringAsync(new Uri(server.Address, "/status.json")));
+        var html = await _http.GetStringAsync(new Uri(server.Address, "/status"));
+        var conflict = json.RootElement.GetProperty("conflicts").EnumerateArray().Single();
+
+        Assert.Equal("node", conflict.GetProperty("level").GetString());
+        Assert.Equal("items", conflict.GetProperty("family").GetString());
+        Assert.Equal("type", conflict.GetProperty("reason").GetString());
+        Assert.Equal(["/user/rogue"], conflict.GetProperty("sources").EnumerateArray().Select(e => e.GetString()));
+        const string Warning = "merge conflict in family 'items' (type): kept counter items{id} from '/user/b1', left out gauge items{id} policy=Max from '/user/rogue'; left out from: /user/rogue";
+        Assert.Equal(Warning, conflict.GetProperty("text").GetString());
+        Assert.Contains($"<td class=\"warning\">{System.Text.Encodings.Web.HtmlEncoder.Default.Encode(Warning)}</td>", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>A worker answering with its own definition of <c>items</c> (a gauge, where the others have a counter).</summary>
+    private sealed class RogueWorker : ReceiveActor
+    {
+        private static readonly MetricDefinition Items = new(MetricType.Gauge, "items", "Items as a gauge.", ["id"]);
+
+        public RogueWorker() =>
+            Receive<Aggregator.Actors.Protocol.NodeCollectorProtocol.CollectSnapshot>(c => Sender.Tell(new Aggregator.Actors.Protocol.NodeCollectorProtocol.CollectSnapshotReply(
+                c.RequestId,
+                new MetricsSnapshot([new MetricFamilySnapshot(Items, [SeriesSnapshot.ForValue(["item-0"], 3)])]))));
+    }
+
     /// <summary>A worker whose label value and HELP text are markup, as a careless or hostile worker could report.</summary>
     private sealed class InjectingWorker : MeteredReceiveActor
     {
