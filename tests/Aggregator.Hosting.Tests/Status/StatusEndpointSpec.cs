@@ -5,6 +5,9 @@ using System.Text.Json;
 using Akka.Actor;
 using Aggregator.Actors;
 using Aggregator.Metrics;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Aggregator.Hosting.Tests.Status;
 
@@ -13,7 +16,7 @@ namespace Aggregator.Hosting.Tests.Status;
 /// workers' states, answer times and exact series counts, retained state for a worker that does not answer, escaping of
 /// label values and HELP text from user code, and the same basic auth as /metrics without showing any secret.
 /// </summary>
-public sealed class StatusEndpointSpec : IAsyncLifetime
+public sealed partial class StatusEndpointSpec : IAsyncLifetime
 {
     private const string Password = "s3cret-status-pass";
 
@@ -255,6 +258,51 @@ public sealed class StatusEndpointSpec : IAsyncLifetime
         Assert.Equal(Warning, conflict.GetProperty("text").GetString());
         Assert.Contains($"<td class=\"warning\">{System.Text.Encodings.Web.HtmlEncoder.Default.Encode(Warning)}</td>", html, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_filter_keeps_the_matching_workers_and_sources()
+    {
+        await using var server = await MetricsServer.StartAsync(_system, new MetricsServerOptions { Port = 0, StatusPage = true });
+
+        var html = await _http.GetStringAsync(new Uri(server.Address, "/status?filter=B2"));
+
+        Assert.Equal(["akka://status-spec/user/b2"], WorkerRows().Matches(html).Select(m => m.Groups[1].Value));
+        Assert.Equal(["akka://status-spec/user/b2"], SourceRows().Matches(html).Select(m => m.Groups[1].Value));
+        Assert.Contains("3 (3 up, 0 down), 1 match the filter</summary>", html, StringComparison.Ordinal);
+        Assert.Contains("<input name=\"filter\" value=\"B2\">", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MapMetricsStatus_serves_on_an_apps_own_pipeline_at_its_path()
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddSingleton(_system);
+        await using var app = builder.Build();
+        app.MapMetrics("/metrics");
+        app.MapMetricsStatus("/ops/status");
+        await app.StartAsync();
+        var address = new Uri(app.Urls.First());
+
+        using var page = await _http.GetAsync(new Uri(address, "/ops/status"));
+        using var json = await _http.GetAsync(new Uri(address, "/ops/status.json"));
+        using var missing = await _http.GetAsync(new Uri(address, "/status"));
+        var body = await json.Content.ReadAsStringAsync();
+        await app.StopAsync();
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, json.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("\"status-page\": \"/ops/status\"", body, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/ops/status.json\">JSON</a>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("<tr class=\"worker\" data-worker=\"([^\"]*)\"")]
+    private static partial System.Text.RegularExpressions.Regex WorkerRows();
+
+    [System.Text.RegularExpressions.GeneratedRegex("<tr class=\"source\" data-source=\"([^\"]*)\"")]
+    private static partial System.Text.RegularExpressions.Regex SourceRows();
 
     /// <summary>A worker answering with its own definition of <c>items</c> (a gauge, where the others have a counter).</summary>
     private sealed class RogueWorker : ReceiveActor
