@@ -27,6 +27,7 @@ public sealed class MetricsEndpoint : IDisposable
 
     private readonly IScrapeSource _source;
     private readonly RequestGate _gate;
+    private int _disposed;
 
     /// <summary>
     /// Creates an endpoint serving <paramref name="source"/>, behind basic auth when <paramref name="security"/> names
@@ -36,7 +37,7 @@ public sealed class MetricsEndpoint : IDisposable
     public MetricsEndpoint(IScrapeSource source, MetricsSecurityOptions? security = null)
     {
         _source = source ?? throw new ArgumentNullException(nameof(source));
-        _gate = new RequestGate(security);
+        _gate = RequestGate.For(security);
     }
 
     /// <summary>Handles the request.</summary>
@@ -146,7 +147,14 @@ public sealed class MetricsEndpoint : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _gate.Dispose();
+    public void Dispose()
+    {
+        // The gate may be shared with another endpoint: this endpoint lets go of it once.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _gate.Dispose();
+        }
+    }
 
     /// <summary>How many passwords this endpoint has verified, for specs of the credential cache.</summary>
     internal long PasswordVerifications => _gate.Authentication.Verifications;

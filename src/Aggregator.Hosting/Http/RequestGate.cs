@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 
@@ -6,14 +7,21 @@ namespace Aggregator.Hosting.Http;
 /// <summary>
 /// What every Aggregator endpoint does before it answers, so that the metrics endpoint and the status page are guarded
 /// alike: the configured response headers, the request rate limit (429), GET and HEAD only (405), then basic auth (401).
+/// Endpoints given the same <see cref="MetricsSecurityOptions"/> instance share one gate (see <see cref="For"/>): one
+/// request-rate bucket, one per-address password-attempt limit and one verified-credentials cache, so that a second
+/// endpoint does not double what a client may try.
 /// </summary>
 internal sealed class RequestGate : IDisposable
 {
+    private static readonly ConditionalWeakTable<MetricsSecurityOptions, RequestGate> Shared = [];
+    private static readonly Lock SharedLock = new();
+
     private readonly MetricsSecurityOptions _security;
     private readonly TokenBucketRateLimiter? _requests;
+    private int _holders = 1;
 
     /// <exception cref="ArgumentException">A password hash or a limit is not valid; the message names it.</exception>
-    public RequestGate(MetricsSecurityOptions? security)
+    private RequestGate(MetricsSecurityOptions? security)
     {
         _security = security ?? new MetricsSecurityOptions();
         Authentication = new BasicAuthentication(_security);
@@ -27,6 +35,32 @@ internal sealed class RequestGate : IDisposable
                 QueueLimit = 0,
                 AutoReplenishment = true,
             });
+        }
+    }
+
+    /// <summary>
+    /// The gate of <paramref name="security"/>: the one already held by another endpoint with the same options instance,
+    /// or a new one. Each holder disposes it once; the last disposal releases it.
+    /// </summary>
+    /// <exception cref="ArgumentException">A password hash or a limit is not valid; the message names it.</exception>
+    public static RequestGate For(MetricsSecurityOptions? security)
+    {
+        if (security is null)
+        {
+            return new RequestGate(null);
+        }
+
+        lock (SharedLock)
+        {
+            if (Shared.TryGetValue(security, out var held) && held._holders > 0)
+            {
+                held._holders++;
+                return held;
+            }
+
+            var gate = new RequestGate(security);
+            Shared.AddOrUpdate(security, gate);
+            return gate;
         }
     }
 
@@ -67,6 +101,19 @@ internal sealed class RequestGate : IDisposable
 
     public void Dispose()
     {
+        lock (SharedLock)
+        {
+            if (--_holders > 0)
+            {
+                return;
+            }
+
+            if (Shared.TryGetValue(_security, out var held) && held == this)
+            {
+                Shared.Remove(_security);
+            }
+        }
+
         Authentication.Dispose();
         _requests?.Dispose();
     }

@@ -21,6 +21,7 @@ public sealed class StatusEndpoint : IDisposable
     private readonly IScrapeSource _source;
     private readonly StatusPageOptions _options;
     private readonly RequestGate _gate;
+    private int _disposed;
 
     /// <summary>Creates the endpoint and turns on the collectors' recording of their last collection.</summary>
     /// <param name="system">The actor system whose collectors the page reports.</param>
@@ -33,7 +34,7 @@ public sealed class StatusEndpoint : IDisposable
         _system = system ?? throw new ArgumentNullException(nameof(system));
         _source = source ?? throw new ArgumentNullException(nameof(source));
         _options = options ?? new StatusPageOptions();
-        _gate = new RequestGate(security);
+        _gate = RequestGate.For(security);
         AggregatorExtension.Get(system).Reports.Enabled = true;
         if (IsCluster)
         {
@@ -109,5 +110,12 @@ public sealed class StatusEndpoint : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _gate.Dispose();
+    public void Dispose()
+    {
+        // The gate may be shared with another endpoint: this endpoint lets go of it once.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _gate.Dispose();
+        }
+    }
 }

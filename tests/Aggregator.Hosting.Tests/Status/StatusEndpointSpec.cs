@@ -225,6 +225,33 @@ public sealed partial class StatusEndpointSpec : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Wrong_passwords_on_metrics_and_status_draw_from_one_per_address_limit()
+    {
+        await using var server = await MetricsServer.StartAsync(_system, new MetricsServerOptions
+        {
+            Port = 0,
+            StatusPage = true,
+            Security = new MetricsSecurityOptions
+            {
+                BasicAuthUsers = new Dictionary<string, string> { ["ops"] = PasswordHash.Create(Password, 4) },
+                PasswordAttempts = new PasswordAttemptLimit { Burst = 2, Period = TimeSpan.FromHours(1), RefusalDelay = TimeSpan.FromMilliseconds(10) },
+            },
+        });
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var path in new[] { "/metrics", "/status", "/status.json" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server.Address, path));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("ops:wrong")));
+            using var response = await _http.SendAsync(request);
+            statuses.Add(response.StatusCode);
+        }
+
+        // Two guesses in all, not two per endpoint.
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
     public async Task Head_is_answered_without_a_body_and_post_gets_405()
     {
         await using var server = await MetricsServer.StartAsync(_system, new MetricsServerOptions { Port = 0, StatusPage = true });
