@@ -252,6 +252,39 @@ public sealed partial class StatusEndpointSpec : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Series_dropped_by_the_cap_are_counted_per_family()
+    {
+        using var capped = ActorSystem.Create("status-capped", """
+            akka.loglevel = WARNING
+            aggregator.max-series-per-family = 5
+            aggregator.collectors { process = off, runtime = off, meters = off }
+            """);
+        try
+        {
+            foreach (var (name, series) in new[] { ("b1", 5), ("b2", 7), ("b3", 11) })
+            {
+                await capped.ActorOf(Props.Create(() => new BulkWorker(series)), name).Ask<string>("ready", TimeSpan.FromSeconds(5));
+            }
+
+            await using var server = await MetricsServer.StartAsync(capped, new MetricsServerOptions { Port = 0, StatusPage = true });
+            using var json = JsonDocument.Parse(await _http.GetStringAsync(new Uri(server.Address, "/status.json")));
+            var html = await _http.GetStringAsync(new Uri(server.Address, "/status"));
+            var cardinality = json.RootElement.GetProperty("cardinality");
+
+            // b2 refused 2 of its 7 series, b3 6 of its 11; each kept item-0 to item-4.
+            Assert.Equal(
+                ["items=8"],
+                cardinality.GetProperty("dropped").EnumerateArray().Select(d => $"{d.GetProperty("family").GetString()}={d.GetProperty("count").GetDouble()}"));
+            Assert.Contains("<tr data-family=\"items\"><td><code>items</code></td><td class=\"n\">8</td></tr>", html, StringComparison.Ordinal);
+            Assert.Equal(5, cardinality.GetProperty("topFamilies").EnumerateArray().Single(f => f.GetProperty("family").GetString() == "items_total").GetProperty("mergedSeries").GetInt32());
+        }
+        finally
+        {
+            await capped.Terminate();
+        }
+    }
+
+    [Fact]
     public async Task Head_is_answered_without_a_body_and_post_gets_405()
     {
         await using var server = await MetricsServer.StartAsync(_system, new MetricsServerOptions { Port = 0, StatusPage = true });
