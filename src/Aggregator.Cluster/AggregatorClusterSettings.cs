@@ -18,6 +18,16 @@ public sealed record AggregatorClusterSettings
     /// </summary>
     public TimeSpan DepartedRetention { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Whether remote nodes answer with replies of changes (default true): each keeps what it last sent this collector
+    /// and sends new strings and changed series only, in chunks. False asks their node collectors directly for a whole
+    /// merged snapshot in one message, as before (kept to compare with; it fails past the remote frame size).
+    /// </summary>
+    public bool DeltaReplies { get; init; } = true;
+
+    /// <summary>The largest chunk of a reply of changes in bytes (default 1 MiB), well below the remote frame size.</summary>
+    public int ReplyChunkSize { get; init; } = 1024 * 1024;
+
     /// <summary>The nodes a collection asks when a request names none (default: every node).</summary>
     public NodeSelection Nodes { get; init; } = NodeSelection.All;
 
@@ -51,9 +61,17 @@ public sealed record AggregatorClusterSettings
             throw new ConfigurationException($"aggregator.cluster.departed-retention must be positive, not {retention}.");
         }
 
+        var chunk = config.GetByteSize("reply-chunk-size") ?? 0;
+        if (chunk is < 1024 or > int.MaxValue)
+        {
+            throw new ConfigurationException($"aggregator.cluster.reply-chunk-size must be between 1 KiB and 2 GiB, not {chunk} bytes.");
+        }
+
         return new AggregatorClusterSettings
         {
             CollectionTimeout = timeout,
+            DeltaReplies = config.GetBoolean("delta-replies"),
+            ReplyChunkSize = (int)chunk,
             SelectionCacheSize = cacheSize,
             DepartedRetention = retention,
             Nodes = new NodeSelection(config.GetStringList("roles"), config.GetStringList("nodes")),

@@ -42,7 +42,7 @@ public sealed class WorkerMetrics
             return false;
         }
 
-        sender.Tell(new NodeCollectorProtocol.CollectSnapshotReply(request.RequestId, Registry.Collect()), _self);
+        sender.Tell(new NodeCollectorProtocol.CollectSnapshotReply(request.RequestId, Registry.Collect(request.Families ?? FamilyFilter.All)), _self);
         return true;
     }
 

@@ -4,6 +4,7 @@ using Akka.Cluster;
 using Aggregator.Actors;
 using Aggregator.Cluster.Collection;
 using Aggregator.Cluster.Protocol;
+using Aggregator.Metrics;
 using Xunit.Abstractions;
 using Aggregator.Tests.Support;
 
@@ -86,6 +87,40 @@ public sealed class ClusterCollectionSpec : IAsyncLifetime
         Assert.Equal(
             ["cluster", "node"],
             fromFirst.Snapshot.Find("aggregator_collection_duration_seconds")!.Series.Select(s => s.LabelValues[0]));
+    }
+
+    [Fact]
+    public async Task A_family_filter_travels_to_every_node_and_the_merge_holds_the_selected_families_alone()
+    {
+        var (nodes, _) = await StartThreeNodesAsync();
+        var addresses = nodes.Select(InProcessCluster.AddressOf).Order(StringComparer.Ordinal).ToArray();
+        var families = new FamilyFilter(["requests_total", "latency_seconds_count", "aggregator_source_up"]);
+
+        var reply = await AggregatorClusterExtension.Get(nodes[0]).CollectAsync(null, null, null, families);
+
+        Assert.Equal(["aggregator_source_up", "latency_seconds", "requests"], reply.Snapshot.Families.Select(f => f.Name));
+        Assert.Equal("""
+            # HELP latency_seconds Latency
+            # TYPE latency_seconds histogram
+            latency_seconds_bucket{le="15.0"} 2
+            latency_seconds_bucket{le="25.0"} 4
+            latency_seconds_bucket{le="+Inf"} 6
+            latency_seconds_count 6
+            latency_seconds_sum 129
+            # HELP requests_total Requests handled
+            # TYPE requests_total counter
+            requests_total{code="200"} 129
+
+            """, Render.UserFamilies(reply.Snapshot));
+        Assert.Equal([.. addresses.Select(a => $"{a}=1")], Render.SourceUp(reply.Snapshot, "node"));
+        Assert.Equal(
+            [.. addresses.SelectMany(a => new[] { $"{a}/user/w1=1", $"{a}/user/w2=1" }).Order(StringComparer.Ordinal)],
+            Render.SourceUp(reply.Snapshot, "worker"));
+
+        // An unfiltered scrape right after still has every family: the filtered answers replaced only their own.
+        var full = await Collect(nodes[0]);
+        Assert.Equal(129, full.Snapshot.Find("queue_sum")!.Series.Single().Value);
+        Assert.Equal(129, full.Snapshot.Find("requests")!.Series.Single().Value);
     }
 
     [Fact]

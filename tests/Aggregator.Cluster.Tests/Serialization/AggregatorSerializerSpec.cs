@@ -55,6 +55,24 @@ public sealed class AggregatorSerializerSpec : TestKit
     }
 
     [Fact]
+    public void A_collect_with_a_family_filter_round_trips_as_version_2_and_one_without_stays_version_1()
+    {
+        var filtered = new NodeCollectorProtocol.Collect(new WorkerSelection(["demo-*"]), TimeSpan.FromMilliseconds(250), new FamilyFilter(["jobs_total", "latency_bucket"]));
+        var plain = new NodeCollectorProtocol.Collect(new WorkerSelection(["demo-*"]), TimeSpan.FromMilliseconds(250));
+        var serializer = (AggregatorSerializer)Sys.Serialization.FindSerializerFor(filtered);
+
+        var back = RoundTrip(filtered);
+
+        Assert.Equal(filtered, back);
+        Assert.Equal(["jobs_total", "latency_bucket"], back.Families!.Names);
+        Assert.Equal(AggregatorSerializer.CollectManifest, serializer.Manifest(filtered));
+        Assert.Equal("AC2", AggregatorSerializer.CollectManifest);
+        Assert.Equal(AggregatorSerializer.CollectManifestV1, serializer.Manifest(plain));
+        Assert.Equal(AggregatorSerializer.CollectManifestV1, serializer.Manifest(plain with { Families = FamilyFilter.All }));
+        Assert.Null(RoundTrip(plain).Families);
+    }
+
+    [Fact]
     public void A_reply_with_an_empty_snapshot_round_trips()
     {
         var message = new NodeCollectorProtocol.CollectReply(MetricsSnapshot.Empty, [], []);
