@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests run for real (see ../shared/TOOLS.md in the team's notes and README.md here).
-packages=(prometheus prometheus-pushgateway prometheus-node-exporter python3-prometheus-client docker-compose systemd)
+packages=(prometheus prometheus-pushgateway prometheus-node-exporter python3-prometheus-client docker-compose systemd chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

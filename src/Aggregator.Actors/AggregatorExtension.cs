@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Aggregator.Actors.Collection;
 using Aggregator.Actors.Protocol;
+using Aggregator.Actors.Reports;
 using Aggregator.Metrics;
 using Aggregator.Metrics.Collectors;
 
@@ -38,6 +39,7 @@ public sealed class AggregatorExtension : IExtension
         Settings = AggregatorSettings.Create(system);
         Catalog = new MetricCatalog(Settings.Metrics);
         Shared = new SharedRegistry(Catalog);
+        Reports = new CollectionReports { Enabled = Settings.StatusPage };
         Address = system.Provider.DefaultAddress;
         RegisterBuiltInCollectors();
         NodeCollector = system.SystemActorOf(NodeCollectorActor.Props(this), NodeCollectorName);
@@ -57,6 +59,9 @@ public sealed class AggregatorExtension : IExtension
 
     /// <summary>This node's address, which makes source names unique across a cluster.</summary>
     public Address Address { get; }
+
+    /// <summary>The node collector's last collection of the configured workers, for the status page.</summary>
+    public CollectionReports Reports { get; }
 
     /// <summary>The node collector.</summary>
     public IActorRef NodeCollector { get; }

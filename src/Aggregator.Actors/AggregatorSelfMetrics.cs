@@ -41,6 +41,38 @@ public static class AggregatorSelfMetrics
         "Groups of retired sources (stopped workers by parent path, departed nodes) whose counters are folded into one total each.",
         ["level"]);
 
+    /// <summary>
+    /// <c>aggregator_source_answer_seconds{level,source}</c>: how long after the collection started each source's answer
+    /// arrived. Reported only while the status page is on, so that another node's page can show this node's workers.
+    /// </summary>
+    public static readonly MetricDefinition SourceAnswerSeconds = new(
+        MetricType.Gauge,
+        "aggregator_source_answer_seconds",
+        "How long after the last collection started the source's answer arrived (reported while the status page is on).",
+        ["level", "source"]);
+
+    /// <summary><c>aggregator_source_series{level,source}</c>: how many series (label sets) each source answered with; status page on only.</summary>
+    public static readonly MetricDefinition SourceSeries = new(
+        MetricType.Gauge,
+        "aggregator_source_series",
+        "Series (label sets) in the source's answer to the last collection (reported while the status page is on).",
+        ["level", "source"]);
+
+    /// <summary>
+    /// The answer time and series count of each source that answered, as <see cref="SourceAnswerSeconds"/> and
+    /// <see cref="SourceSeries"/> under <paramref name="level"/>.
+    /// </summary>
+    public static MetricsSnapshot SourceDetails(string level, IEnumerable<(string Source, double AnswerSeconds, int Series)> answered)
+    {
+        ArgumentNullException.ThrowIfNull(answered);
+        var sources = answered.ToArray();
+        return new MetricsSnapshot(
+        [
+            new MetricFamilySnapshot(SourceAnswerSeconds, [.. sources.Select(s => SeriesSnapshot.ForValue([level, s.Source], s.AnswerSeconds))]),
+            new MetricFamilySnapshot(SourceSeries, [.. sources.Select(s => SeriesSnapshot.ForValue([level, s.Source], s.Series))]),
+        ]);
+    }
+
     /// <summary>Builds the snapshot of one collection's self metrics.</summary>
     /// <param name="level">"worker" for a node's collection of workers, "node" for a cluster's collection of nodes.</param>
     /// <param name="durationLevel">The level label of the duration: "node" or "cluster".</param>

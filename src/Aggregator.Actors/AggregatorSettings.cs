@@ -28,6 +28,12 @@ public sealed record AggregatorSettings
     /// </summary>
     public int MaxRetiredGroups { get; init; } = 1000;
 
+    /// <summary>
+    /// Whether the status page is served next to the metrics endpoint by the node and the standalone server, and the
+    /// collectors record their last collection for it (default off; <c>aggregator.status-page</c>).
+    /// </summary>
+    public bool StatusPage { get; init; }
+
     /// <summary>Which built-in collectors run (all by default).</summary>
     public BuiltInCollectors Collectors { get; init; } = new();
 
@@ -67,6 +73,7 @@ public sealed record AggregatorSettings
             CollectionTimeout = timeout,
             SelectionCacheSize = Positive(config, "selection-cache-size"),
             MaxRetiredGroups = Positive(config, "max-retired-groups"),
+            StatusPage = config.GetBoolean("status-page"),
             Workers = new WorkerSelection(config.GetStringList("workers")),
             Collectors = new BuiltInCollectors
             {

@@ -2,6 +2,7 @@ using Akka;
 using Akka.Actor;
 using Aggregator.Actors;
 using Aggregator.Actors.Protocol;
+using Aggregator.Actors.Reports;
 using Aggregator.Cluster.Collection;
 using Aggregator.Cluster.Protocol;
 using Aggregator.Metrics;
@@ -35,7 +36,8 @@ public sealed class AggregatorClusterExtension : IExtension
         EnsureSerializer(system);
         Node = AggregatorExtension.Get(system);
         Settings = AggregatorClusterSettings.Create(system);
-        ClusterCollector = system.SystemActorOf(ClusterCollectorActor.Props(Settings, Node.NodeCollector), ClusterCollectorName);
+        Reports = new CollectionReports { Enabled = Node.Settings.StatusPage };
+        ClusterCollector = system.SystemActorOf(ClusterCollectorActor.Props(Settings, Node.NodeCollector, Reports), ClusterCollectorName);
         system.SystemActorOf(ChangesEndpointActor.Props(Node.NodeCollector, Settings.ReplyChunkSize), ChangesEndpointActor.Name);
         if (Node.Settings.Collectors.Cluster)
         {
@@ -50,6 +52,9 @@ public sealed class AggregatorClusterExtension : IExtension
 
     /// <summary>The <c>aggregator.cluster</c> settings.</summary>
     public AggregatorClusterSettings Settings { get; }
+
+    /// <summary>The cluster collector's last collection of the configured nodes, for the status page.</summary>
+    public CollectionReports Reports { get; }
 
     /// <summary>The cluster collector.</summary>
     public IActorRef ClusterCollector { get; }

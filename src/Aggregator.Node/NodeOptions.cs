@@ -33,6 +33,16 @@ public sealed class NodeOptions
     /// <summary>The metrics path (default /metrics; HOCON <c>metrics-path</c>).</summary>
     public string MetricsPath { get; set; } = "/metrics";
 
+    /// <summary>
+    /// Whether to serve the status page at <see cref="StatusPath"/> and its JSON at that path + <c>.json</c>, under the
+    /// same TLS and auth as the metrics (default off; HOCON <c>status-page</c>; <c>aggregator.status-page = on</c> in the
+    /// HOCON file turns it on too).
+    /// </summary>
+    public bool StatusPage { get; set; }
+
+    /// <summary>The status page's path (default /status; HOCON <c>status-path</c>).</summary>
+    public string StatusPath { get; set; } = "/status";
+
     /// <summary>How many demo workers to start (default 4; 0 for none; HOCON <c>demo-workers</c>).</summary>
     public int DemoWorkers { get; set; } = 4;
 
@@ -123,6 +133,8 @@ public sealed class NodeOptions
         Roles = hocon.HasPath("roles") ? [.. hocon.GetStringList("roles")] : Roles;
         HttpUrl = hocon.GetString("http-url", HttpUrl);
         MetricsPath = hocon.GetString("metrics-path", MetricsPath);
+        StatusPage = hocon.GetBoolean("status-page", StatusPage);
+        StatusPath = hocon.GetString("status-path", StatusPath);
         DemoWorkers = hocon.GetInt("demo-workers", DemoWorkers);
         DemoPauseFile = hocon.GetString("demo-pause-file", DemoPauseFile);
         LoadWorkers = hocon.GetInt("load-workers", LoadWorkers);
@@ -154,6 +166,8 @@ public sealed class NodeOptions
         Roles = section.GetSection("Roles").Exists() ? List(section.GetSection("Roles")) : Roles;
         HttpUrl = section["HttpUrl"] ?? HttpUrl;
         MetricsPath = section["MetricsPath"] ?? MetricsPath;
+        StatusPage = section["StatusPage"] is { } statusPage ? bool.Parse(statusPage) : StatusPage;
+        StatusPath = section["StatusPath"] ?? StatusPath;
         DemoWorkers = section["DemoWorkers"] is { } workers ? int.Parse(workers, CultureInfo.InvariantCulture) : DemoWorkers;
         DemoPauseFile = section["DemoPauseFile"] is { Length: > 0 } pauseFile ? pauseFile : DemoPauseFile;
         LoadWorkers = section["LoadWorkers"] is { } loadWorkers ? int.Parse(loadWorkers, CultureInfo.InvariantCulture) : LoadWorkers;

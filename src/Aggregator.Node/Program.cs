@@ -102,6 +102,11 @@ builder.Services.AddAkka(node.SystemName, akka =>
 
 var app = builder.Build();
 app.MapMetrics(node.MetricsPath, security: web.Security);
+if (node.StatusPage || Aggregator.Actors.AggregatorExtension.Get(app.Services.GetRequiredService<ActorSystem>()).Settings.StatusPage)
+{
+    app.MapMetricsStatus(security: web.Security, options: new StatusPageOptions { Path = node.StatusPath });
+}
+
 app.Run();
 
 // Whatever the shutdown set: 255 after the cluster downed this node (see DowningExit), 0 after SIGTERM.

@@ -10,7 +10,8 @@ namespace Aggregator.Benchmarks;
 /// cluster scrape of a node holding N series (default 2,000,000); <c>node-curve [sizes]</c> clusters of 3, 10 and 30
 /// actor systems in this process; <c>churn [N]</c> (default
 /// 1,000,000 short-lived workers) and <c>selections [N]</c> (default 10,000 distinct selections) the state-growth cases;
-/// <c>auth</c> the basic-auth timing and guessing cases against a node process.
+/// <c>auth</c> the basic-auth timing and guessing cases against a node process; <c>status</c> the status page's cost
+/// next to /metrics (8 workers × 10,000 series).
 /// Anything else goes to BenchmarkDotNet (<c>--filter '*Merge*'</c>, <c>--list flat</c>).
 /// </summary>
 public static class Program
@@ -24,6 +25,7 @@ public static class Program
                 var churn = await ChurnRunner.RunAsync(workers: 2_000, wave: 500, scrapes: 5);
                 await SelectionsRunner.RunAsync(selections: 100);
                 await AuthRunner.RunAsync(timingRequests: 3, guessers: 2, guessing: TimeSpan.FromSeconds(1));
+                await StatusRunner.RunAsync(workers: 2, series: 100, requests: 3, warmup: 1);
                 var smoke = Smoke.Run(typeof(Program).Assembly);
                 return churn != 0 ? churn : smoke;
             case "memory":
@@ -39,6 +41,9 @@ public static class Program
                 return 0;
             case "auth":
                 await AuthRunner.RunAsync();
+                return 0;
+            case "status":
+                await StatusRunner.RunAsync();
                 return 0;
             case "scrape-cluster":
                 await ScrapeRunner.ClusterAsync();

@@ -97,7 +97,7 @@ internal abstract class FanOutCollector<TSelection> : ReceiveActor
             return;
         }
 
-        collection.Answered.Add(new AnsweredTarget(target, answered.Snapshot));
+        collection.Answered.Add(new AnsweredTarget(target, answered.Snapshot) { AnsweredAfter = collection.Clock.Elapsed });
         FinishIfComplete(collection);
     }
 
@@ -192,7 +192,11 @@ internal abstract class FanOutCollector<TSelection> : ReceiveActor
 }
 
 /// <summary>A target's answer within a collection.</summary>
-internal sealed record AnsweredTarget(FanOutTarget Target, MetricsSnapshot Snapshot);
+internal sealed record AnsweredTarget(FanOutTarget Target, MetricsSnapshot Snapshot)
+{
+    /// <summary>How long after the collection started the answer arrived (for the status page).</summary>
+    public TimeSpan AnsweredAfter { get; init; }
+}
 
 /// <summary>A collection, complete or as far as it had come: the request that started it, who answered, who did not, how long it took.</summary>
 internal sealed record CompletedCollection(object Request, IReadOnlyList<AnsweredTarget> Answered, IReadOnlyList<FanOutTarget> Missing, TimeSpan Elapsed);

@@ -58,10 +58,23 @@ internal sealed class NodeCollectorActor : FanOutCollector<NodeCollectorActor.Co
             .Append(new MergeSource("shared", _extension.Shared.Collect(families), WorkerLevel))
             .ToArray();
         var merged = _engine.Merge(sources, completed.Missing.Select(m => m.MergeName), selection.IsAll ? null : selection, families);
+        if (families.IsAll && selection.Equals(_extension.Settings.Workers))
+        {
+            _extension.Reports.Record(WorkerLevel, completed, merged, name => _engine.LastAnswer(name) is not null);
+        }
 
         var answered = completed.Answered.Select(a => a.Target.ReportName).ToArray();
         var missing = completed.Missing.Select(m => m.ReportName).ToArray();
-        var self = families.Apply(AggregatorSelfMetrics.Snapshot(WorkerLevel, NodeLevel, answered, missing, completed.Elapsed.TotalSeconds, _engine));
+        var self = AggregatorSelfMetrics.Snapshot(WorkerLevel, NodeLevel, answered, missing, completed.Elapsed.TotalSeconds, _engine);
+        if (_extension.Reports.Enabled)
+        {
+            // For the status page of whichever node serves the cluster: this node's workers' answer times and sizes.
+            self = SnapshotMerger.Combine(self, AggregatorSelfMetrics.SourceDetails(
+                WorkerLevel,
+                completed.Answered.Select(a => (a.Target.ReportName, a.AnsweredAfter.TotalSeconds, a.Snapshot.Families.Sum(f => f.Series.Count)))));
+        }
+
+        self = families.Apply(self);
         return new NodeCollectorProtocol.CollectReply(SnapshotMerger.Combine(merged.Snapshot, self), answered, missing);
     }
 

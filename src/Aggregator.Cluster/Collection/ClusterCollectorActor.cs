@@ -5,6 +5,7 @@ using Akka.Event;
 using Aggregator.Actors;
 using Aggregator.Actors.Collection;
 using Aggregator.Actors.Protocol;
+using Aggregator.Actors.Reports;
 using Aggregator.Cluster.Protocol;
 using Aggregator.Cluster.Serialization;
 using Aggregator.Metrics;
@@ -39,6 +40,7 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterCollectorAc
     private readonly AggregatorClusterSettings _settings;
     private readonly Akka.Cluster.Cluster _cluster;
     private readonly IActorRef _localNodeCollector;
+    private readonly CollectionReports? _reports;
     private readonly IActorRef _replicator;
     private readonly ILoggingAdapter _log;
     private readonly MergeEngine _engine;
@@ -63,11 +65,12 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterCollectorAc
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public ClusterCollectorActor(AggregatorClusterSettings settings, IActorRef localNodeCollector)
+    public ClusterCollectorActor(AggregatorClusterSettings settings, IActorRef localNodeCollector, CollectionReports? reports = null)
         : base(settings.CollectionTimeout)
     {
         _settings = settings;
         _localNodeCollector = localNodeCollector;
+        _reports = reports;
         _cluster = Akka.Cluster.Cluster.Get(Context.System);
         _replicator = DistributedData.Get(Context.System).Replicator;
         _self = DepartedLedger.Incarnation(_cluster.SelfUniqueAddress);
@@ -112,8 +115,8 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterCollectorAc
         });
     }
 
-    public static Props Props(AggregatorClusterSettings settings, IActorRef localNodeCollector) =>
-        Akka.Actor.Props.Create(() => new ClusterCollectorActor(settings, localNodeCollector)).WithDispatcher(AggregatorExtension.DispatcherId);
+    public static Props Props(AggregatorClusterSettings settings, IActorRef localNodeCollector, CollectionReports? reports = null) =>
+        Akka.Actor.Props.Create(() => new ClusterCollectorActor(settings, localNodeCollector, reports)).WithDispatcher(AggregatorExtension.DispatcherId);
 
     protected override void PreStart()
     {
@@ -146,6 +149,10 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterCollectorAc
             .ToArray();
         var families = request.Families ?? FamilyFilter.All;
         var merged = _engine.Merge(sources, completed.Missing.Select(m => m.MergeName), selection, families);
+        if (families.IsAll && request.Nodes.Equals(_settings.Nodes) && request.Workers.Equals(AggregatorExtension.Get(Context.System).Settings.Workers))
+        {
+            _reports?.Record(NodeLevel, completed, merged, name => _engine.LastAnswer(name) is not null);
+        }
 
         var answered = completed.Answered.Select(a => a.Target.ReportName).ToArray();
         var missing = completed.Missing.Select(m => m.ReportName).ToArray();

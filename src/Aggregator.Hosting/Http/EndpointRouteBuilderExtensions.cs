@@ -32,4 +32,32 @@ public static class EndpointRouteBuilderExtensions
         endpoints.ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(endpoint.Dispose);
         return endpoints.Map(path, endpoint.HandleAsync).WithDisplayName("Aggregator metrics");
     }
+
+    /// <summary>
+    /// Serves the status page at <paramref name="options"/>' path (default /status) and its JSON document at that path
+    /// with <c>.json</c> appended: sources up or down with their answer times, collection durations, cardinality,
+    /// merge conflicts and the settings in force. Give it the same <paramref name="security"/> as <c>MapMetrics</c>.
+    /// </summary>
+    /// <param name="endpoints">The app's endpoints.</param>
+    /// <param name="source">What the page collects; the cluster or this node by default, as for <c>MapMetrics</c>.</param>
+    /// <param name="security">Basic-auth users, limits and response headers; none by default.</param>
+    /// <param name="options">Path, refresh and list sizes.</param>
+    public static IEndpointConventionBuilder MapMetricsStatus(
+        this IEndpointRouteBuilder endpoints,
+        IScrapeSource? source = null,
+        MetricsSecurityOptions? security = null,
+        StatusPageOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        options ??= new StatusPageOptions();
+        var system = endpoints.ServiceProvider.GetRequiredService<ActorSystem>();
+        var endpoint = new StatusEndpoint(system, source ?? ScrapeSources.Default(system), security, options);
+        endpoints.ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(endpoint.Dispose);
+        endpoints.Map(StatusEndpoint.JsonPath(options.Path), endpoint.HandleJsonAsync).WithDisplayName("Aggregator status (JSON)");
+        return endpoints.Map(options.Path, endpoint.HandleHtmlAsync).WithDisplayName("Aggregator status");
+    }
+
+    /// <summary>Serves the status page at <paramref name="path"/> and its JSON at <paramref name="path"/>.json; see the overload with options.</summary>
+    public static IEndpointConventionBuilder MapMetricsStatus(this IEndpointRouteBuilder endpoints, string path, MetricsSecurityOptions? security = null) =>
+        endpoints.MapMetricsStatus(security: security, options: new StatusPageOptions { Path = path });
 }

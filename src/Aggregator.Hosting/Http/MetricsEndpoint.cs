@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.IO.Compression;
-using System.Threading.RateLimiting;
 using Aggregator.Cluster;
 using Aggregator.Metrics;
 using Aggregator.Metrics.Exposition;
@@ -27,9 +26,8 @@ public sealed class MetricsEndpoint : IDisposable
     private static readonly TimeSpan MinimumTimeout = TimeSpan.FromMilliseconds(1);
 
     private readonly IScrapeSource _source;
-    private readonly MetricsSecurityOptions _security;
-    private readonly BasicAuthentication _authentication;
-    private readonly TokenBucketRateLimiter? _requests;
+    private readonly RequestGate _gate;
+    private int _disposed;
 
     /// <summary>
     /// Creates an endpoint serving <paramref name="source"/>, behind basic auth when <paramref name="security"/> names
@@ -39,19 +37,7 @@ public sealed class MetricsEndpoint : IDisposable
     public MetricsEndpoint(IScrapeSource source, MetricsSecurityOptions? security = null)
     {
         _source = source ?? throw new ArgumentNullException(nameof(source));
-        _security = security ?? new MetricsSecurityOptions();
-        _authentication = new BasicAuthentication(_security);
-        if (_security.RequestRateLimit is { } limit)
-        {
-            _requests = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = limit.Burst,
-                TokensPerPeriod = 1,
-                ReplenishmentPeriod = limit.Interval,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            });
-        }
+        _gate = RequestGate.For(security);
     }
 
     /// <summary>Handles the request.</summary>
@@ -60,34 +46,12 @@ public sealed class MetricsEndpoint : IDisposable
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
         var response = context.Response;
-        foreach (var (name, value) in _security.ResponseHeaders)
+        if (!await _gate.AdmitAsync(context).ConfigureAwait(false))
         {
-            response.Headers[name] = value;
-        }
-
-        if (_requests is not null)
-        {
-            using var lease = _requests.AttemptAcquire();
-            if (!lease.IsAcquired)
-            {
-                response.StatusCode = StatusCodes.Status429TooManyRequests;
-                return;
-            }
+            return;
         }
 
         var head = HttpMethods.IsHead(request.Method);
-        if (!head && !HttpMethods.IsGet(request.Method))
-        {
-            response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-            response.Headers.Allow = "GET, HEAD";
-            return;
-        }
-
-        if (!await _authentication.AuthorizeAsync(context).ConfigureAwait(false))
-        {
-            return;
-        }
-
         var scrape = new ScrapeRequest(
             Values(request.Query["worker"]),
             Values(request.Query["node"]),
@@ -187,12 +151,15 @@ public sealed class MetricsEndpoint : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _authentication.Dispose();
-        _requests?.Dispose();
+        // The gate may be shared with another endpoint: this endpoint lets go of it once.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _gate.Dispose();
+        }
     }
 
     /// <summary>How many passwords this endpoint has verified, for specs of the credential cache.</summary>
-    internal long PasswordVerifications => _authentication.Verifications;
+    internal long PasswordVerifications => _gate.Authentication.Verifications;
 
     private static string[] Values(Microsoft.Extensions.Primitives.StringValues values) =>
         [.. values.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!)];

@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Actor;
+using Aggregator.Actors;
 using Aggregator.Hosting.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -12,8 +13,8 @@ using Microsoft.Extensions.Logging;
 namespace Aggregator.Hosting;
 
 /// <summary>
-/// A standalone Kestrel server for programs without a web host of their own: serves the metrics path and answers 404
-/// everywhere else. Dispose it to stop it.
+/// A standalone Kestrel server for programs without a web host of their own: serves the metrics path (and the status page when
+/// enabled) and answers 404 everywhere else. Dispose it to stop it.
 /// </summary>
 public sealed class MetricsServer : IAsyncDisposable
 {
@@ -52,6 +53,11 @@ public sealed class MetricsServer : IAsyncDisposable
             listen => listen.UseWebConfig(web)));
         var app = builder.Build();
         app.MapMetrics(options.Path, source, web.Security);
+        if (options.StatusPage ?? AggregatorExtension.Get(system).Settings.StatusPage)
+        {
+            app.MapMetricsStatus(source, web.Security, new StatusPageOptions { Path = options.StatusPath });
+        }
+
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -16,6 +16,15 @@ public sealed record MetricsServerOptions
     public string Path { get; init; } = "/metrics";
 
     /// <summary>
+    /// Whether to serve the status page too (at <see cref="StatusPath"/> and that path + <c>.json</c>, same TLS and
+    /// auth); null (the default) follows <c>aggregator.status-page</c>, which is off unless configured.
+    /// </summary>
+    public bool? StatusPage { get; init; }
+
+    /// <summary>The status page's path (default /status).</summary>
+    public string StatusPath { get; init; } = "/status";
+
+    /// <summary>
     /// The exporter toolkit's web config file (<c>--web.config.file</c>): TLS, basic-auth users with bcrypt hashes,
     /// response headers and rate limit, read with <see cref="WebConfigFile"/>. Set either this or <see cref="Tls"/>
     /// and <see cref="Security"/>'s users.

@@ -104,6 +104,25 @@ public sealed class ChildProcess : IDisposable
         return _process.WaitForExit(within);
     }
 
+    /// <summary>
+    /// Sends <paramref name="signal"/> (STOP, CONT, ...) with the <c>kill</c> command: SIGSTOP freezes the process as a
+    /// hung node would be, without closing its sockets.
+    /// </summary>
+    public void Signal(string signal)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        var kill = new ProcessStartInfo("kill") { UseShellExecute = false, RedirectStandardError = true };
+        kill.ArgumentList.Add("-" + signal);
+        kill.ArgumentList.Add(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var process = Process.Start(kill) ?? throw new InvalidOperationException("Could not start kill.");
+        process.WaitForExit(5_000);
+        Assert.True(process.ExitCode == 0, $"kill -{signal} {_process.Id} exited with {process.ExitCode}: {process.StandardError.ReadToEnd()}");
+    }
+
     public void Dispose()
     {
         Kill();
