@@ -32,7 +32,7 @@ public static class ScrapeRunner
         var ready = new List<Task<string>>();
         for (var i = 0; i < Workers; i++)
         {
-            var worker = system.ActorOf(Props.Create(() => new BenchWorker(SeriesPerWorker)), $"w{i}");
+            var worker = system.ActorOf(Props.Create(() => new LoadSeriesWorker(SeriesPerWorker)), $"w{i}");
             ready.Add(worker.Ask<string>("ready", TimeSpan.FromSeconds(30)));
         }
 
@@ -221,19 +221,5 @@ public static class ScrapeRunner
         }
 
         throw new TimeoutException($"{count} nodes did not come up at {url}.");
-    }
-
-    private sealed class BenchWorker : MeteredReceiveActor
-    {
-        public BenchWorker(int series)
-        {
-            var requests = Metrics.Counter("load_requests_total", "Synthetic requests by path and method.", "path", "method");
-            for (var i = 0; i < series; i++)
-            {
-                requests.WithLabels("/api/items/" + i, (i % 4) switch { 0 => "GET", 1 => "POST", 2 => "PUT", _ => "DELETE" }).Inc(i % 100);
-            }
-
-            Receive<string>(_ => Sender.Tell("ready"));
-        }
     }
 }
