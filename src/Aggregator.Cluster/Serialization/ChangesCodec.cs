@@ -98,7 +98,7 @@ internal static class ChangesCodec
                     p++;
                 }
 
-                if (p < previous.Count && previous[p].Name == family.Name && SameDefinition(previous[p].Definition, family.Definition))
+                if (p < previous.Count && previous[p].Name == family.Name && previous[p].Definition.Equals(family.Definition))
                 {
                     body.WriteByte((byte)FamilyMode.Patched);
                     body.WriteVarint(p);
@@ -178,7 +178,7 @@ internal static class ChangesCodec
                     SeriesCodec.WriteSeries(body, definition, now[j], writeRef, ref deltas);
                     j++;
                 }
-                else if (SameValues(old[i], now[j]))
+                else if (old[i].SameAs(now[j]))
                 {
                     Count(Op.Keep);
                     i++;
@@ -377,24 +377,4 @@ internal static class ChangesCodec
 
     // The label values array a series already holds (its public view is that array), shared by the changed series.
     private static string[] Labels(SeriesSnapshot series) => series.LabelValues as string[] ?? [.. series.LabelValues];
-
-    private static bool SameDefinition(MetricDefinition a, MetricDefinition b) =>
-        ReferenceEquals(a, b)
-        || (a.Type == b.Type
-            && a.Name == b.Name
-            && a.Help == b.Help
-            && a.Timestamped == b.Timestamped
-            && a.PerNode == b.PerNode
-            && a.GaugePolicy == b.GaugePolicy
-            && a.LabelNames.SequenceEqual(b.LabelNames, StringComparer.Ordinal)
-            && a.Buckets.SequenceEqual(b.Buckets));
-
-    // Bit for bit, so that NaN equals NaN and -0 differs from 0: a reply of changes must decode to the same bits.
-    private static bool SameValues(in SeriesSnapshot a, in SeriesSnapshot b) =>
-        BitConverter.DoubleToInt64Bits(a.Value) == BitConverter.DoubleToInt64Bits(b.Value)
-        && a.Count == b.Count
-        && BitConverter.DoubleToInt64Bits(a.Sum) == BitConverter.DoubleToInt64Bits(b.Sum)
-        && a.TimestampMs == b.TimestampMs
-        && BitConverter.DoubleToInt64Bits(a.CreatedSeconds) == BitConverter.DoubleToInt64Bits(b.CreatedSeconds)
-        && a.CumulativeBuckets.SequenceEqual(b.CumulativeBuckets);
 }

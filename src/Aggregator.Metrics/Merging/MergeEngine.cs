@@ -46,6 +46,11 @@ public sealed class MergeEngine
     private readonly SelectionCache _selections;
     private readonly Dictionary<(string Family, string Reason), long> _conflictCounts = [];
 
+    // The last unfiltered merge and its inputs; while none of them changes (and no source restarted, retired or was
+    // raised: the version), the next unfiltered merge is that same result, without merging again.
+    private Memo? _memo;
+    private long _version;
+
     /// <summary>Creates an engine.</summary>
     /// <param name="sourceLabel">The label an <c>all</c> gauge's series get: <c>worker</c> at a node, <c>node</c> in a cluster.</param>
     /// <param name="onFirstConflict">Called the first time each (family, reason) conflict is met, to log it.</param>
@@ -71,6 +76,9 @@ public sealed class MergeEngine
     /// <summary>How many sources the last merge merged: what it replied, silent sources, pasts, groups and selection state.</summary>
     public int LastMergeSourceCount { get; private set; }
 
+    /// <summary>True when the last merge reused the one before it: unfiltered, with the same inputs and state.</summary>
+    public bool LastMergeReused { get; private set; }
+
     /// <summary>
     /// Merges what <paramref name="replied"/> reported, the last counters, histograms and summaries of the
     /// <paramref name="missing"/> sources (asked, but silent), the pasts of restarted sources and the retired groups
@@ -87,6 +95,14 @@ public sealed class MergeEngine
     {
         ArgumentNullException.ThrowIfNull(replied);
         var filter = families ?? FamilyFilter.All;
+        var unfiltered = selection is null && filter.IsAll;
+        string[] silentNames = [.. (missing ?? []).Order(StringComparer.Ordinal)];
+        LastMergeReused = unfiltered && _memo is { } memo && memo.Matches(_version, replied, silentNames);
+        if (LastMergeReused)
+        {
+            return _memo!.Result;
+        }
+
         var state = selection is null ? null : _selections.Touch(selection);
         var last = state is not null && !selection!.AnswersAsUnfiltered ? state.Last : _last;
         var sources = new List<MergeSource>(replied.Count + _past.Count + _groups.Count + 1);
@@ -98,7 +114,7 @@ public sealed class MergeEngine
             last[source.Name] = filter.Update(last.GetValueOrDefault(source.Name), MonotonicPart(source.Snapshot));
         }
 
-        foreach (var name in missing ?? [])
+        foreach (var name in silentNames)
         {
             if (!answered.Contains(name) && last.TryGetValue(name, out var silent))
             {
@@ -129,13 +145,19 @@ public sealed class MergeEngine
 
         LastMergeSourceCount = sources.Count;
         var result = SnapshotMerger.Merge(sources);
-        if (result.Conflicts.Count == 0 && _conflictCounts.Count == 0)
+        if (result.Conflicts.Count > 0 || _conflictCounts.Count > 0)
         {
-            return result;
+            Count(result.Conflicts);
+            result = result with { Snapshot = SnapshotMerger.Combine(result.Snapshot, filter.Apply(new MetricsSnapshot([ConflictsFamily()]))) };
         }
 
-        Count(result.Conflicts);
-        return result with { Snapshot = SnapshotMerger.Combine(result.Snapshot, filter.Apply(new MetricsSnapshot([ConflictsFamily()]))) };
+        // A merge with conflicts counts them again each time: it is never reused.
+        if (unfiltered)
+        {
+            _memo = result.Conflicts.Count == 0 ? new Memo(_version, replied.ToDictionary(r => r.Name, r => r.Snapshot, StringComparer.Ordinal), silentNames, result) : null;
+        }
+
+        return result;
     }
 
     /// <summary>
@@ -147,6 +169,7 @@ public sealed class MergeEngine
     public void Restarted(string source, MetricsSnapshot? finalSnapshot = null)
     {
         ArgumentNullException.ThrowIfNull(source);
+        _version++;
         if (TakeLast(source, finalSnapshot) is { } last)
         {
             _past[source] = Fold(_past.GetValueOrDefault(source), last);
@@ -170,6 +193,7 @@ public sealed class MergeEngine
     public void Retire(string source, string group, MetricsSnapshot? finalSnapshot = null, bool groupOfOne = false)
     {
         ArgumentNullException.ThrowIfNull(source);
+        _version++;
         ArgumentNullException.ThrowIfNull(group);
         var last = TakeLast(source, finalSnapshot);
         _past.Remove(source, out var past);
@@ -200,6 +224,7 @@ public sealed class MergeEngine
     {
         ArgumentNullException.ThrowIfNull(group);
         ArgumentNullException.ThrowIfNull(totals);
+        _version++;
         var monotonic = MonotonicPart(totals);
         _groups[group] = _groups.TryGetValue(group, out var known) ? MonotonicMax.Of(known, monotonic) : monotonic;
     }
@@ -212,6 +237,7 @@ public sealed class MergeEngine
     public void FoldedElsewhere(IEnumerable<string> groups, string into, MetricsSnapshot intoTotals)
     {
         ArgumentNullException.ThrowIfNull(groups);
+        _version++;
         foreach (var group in groups)
         {
             if (group != into && _groups.Remove(group, out var totals))
@@ -293,4 +319,25 @@ public sealed class MergeEngine
 
     private MetricFamilySnapshot ConflictsFamily() =>
         new(ConflictsDefinition, [.. _conflictCounts.Select(c => SeriesSnapshot.ForValue([c.Key.Family, c.Key.Reason], c.Value))]);
+
+    private sealed record Memo(long Version, Dictionary<string, MetricsSnapshot> Replied, string[] Missing, MergeResult Result)
+    {
+        public bool Matches(long version, IReadOnlyCollection<MergeSource> replied, string[] missing)
+        {
+            if (version != Version || replied.Count != Replied.Count || !missing.AsSpan().SequenceEqual(Missing))
+            {
+                return false;
+            }
+
+            foreach (var source in replied)
+            {
+                if (!Replied.TryGetValue(source.Name, out var before) || !before.SameContent(source.Snapshot))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
 }

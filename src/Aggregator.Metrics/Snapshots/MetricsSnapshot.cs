@@ -58,5 +58,51 @@ public sealed class MetricsSnapshot
         return null;
     }
 
+    /// <summary>
+    /// Whether <paramref name="other"/> holds the same families, series and values, bit for bit (NaN equals NaN): what
+    /// lets a merge whose inputs did not change reuse its last result.
+    /// </summary>
+    internal bool SameContent(MetricsSnapshot other)
+    {
+        if (ReferenceEquals(this, other))
+        {
+            return true;
+        }
+
+        if (_families.Length != other._families.Length)
+        {
+            return false;
+        }
+
+        for (var f = 0; f < _families.Length; f++)
+        {
+            var (a, b) = (_families[f], other._families[f]);
+            if (!ReferenceEquals(a, b) && (!a.Definition.Equals(b.Definition) || !SameSeries(a.SeriesArray, b.SeriesArray)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool SameSeries(SeriesSnapshot[] a, SeriesSnapshot[] b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (!a[i].SameAs(b[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     internal static MetricsSnapshot FromSorted(MetricFamilySnapshot[] sortedFamilies) => new(sortedFamilies, false);
 }

@@ -51,6 +51,17 @@ public readonly struct SeriesSnapshot
 
     internal long[]? CumulativeBucketsArray => _cumulativeBuckets;
 
+    /// <summary>Same label values and values, bit for bit (so NaN equals NaN and -0 differs from 0).</summary>
+    /// <param name="other">The series to compare with.</param>
+    public bool SameAs(in SeriesSnapshot other) =>
+        (ReferenceEquals(_labelValues, other._labelValues) || _labelValues.AsSpan().SequenceEqual(other._labelValues))
+        && BitConverter.DoubleToInt64Bits(Value) == BitConverter.DoubleToInt64Bits(other.Value)
+        && Count == other.Count
+        && BitConverter.DoubleToInt64Bits(Sum) == BitConverter.DoubleToInt64Bits(other.Sum)
+        && TimestampMs == other.TimestampMs
+        && BitConverter.DoubleToInt64Bits(CreatedSeconds) == BitConverter.DoubleToInt64Bits(other.CreatedSeconds)
+        && (ReferenceEquals(_cumulativeBuckets, other._cumulativeBuckets) || _cumulativeBuckets.AsSpan().SequenceEqual(other._cumulativeBuckets));
+
     /// <summary>The same series under other label values (kept, not copied), for a merge that adds source labels.</summary>
     internal SeriesSnapshot WithLabelValues(string[] labelValues) =>
         new(labelValues, Value, Count, Sum, _cumulativeBuckets, TimestampMs, CreatedSeconds);

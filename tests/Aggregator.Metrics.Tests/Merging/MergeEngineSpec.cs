@@ -282,4 +282,59 @@ public sealed class MergeEngineSpec
         Assert.Equal(["=10"], Values(merged, "b"));
         Assert.Equal(["a", MergeEngine.ConflictsCounterName[..^"_total".Length]], engine.Merge([], families: new FamilyFilter(["a", MergeEngine.ConflictsCounterName])).Snapshot.Families.Select(f => f.Name));
     }
+
+    [Fact]
+    public void An_unfiltered_merge_of_unchanged_inputs_reuses_the_last_result_until_anything_changes()
+    {
+        var engine = new MergeEngine();
+        MergeSource[] Inputs(double a) => [Source("w1", Counter("a", V(a))), Source("w2", Counter("a", V(2)), Gauge("g", GaugeMergePolicy.Max, V(double.NaN)))];
+
+        var first = engine.Merge(Inputs(1), missing: ["w3"]);
+        var same = engine.Merge(Inputs(1), missing: ["w3"]);
+        Assert.True(engine.LastMergeReused);
+        Assert.Same(first.Snapshot, same.Snapshot);
+
+        engine.Merge(Inputs(1));
+        Assert.False(engine.LastMergeReused);
+        var changed = engine.Merge(Inputs(5));
+        Assert.False(engine.LastMergeReused);
+        Assert.Equal(["=7"], Values(changed, "a"));
+        engine.Merge(Inputs(5), selection: new WorkerSelectionStub());
+        Assert.False(engine.LastMergeReused);
+        engine.Merge(Inputs(5), families: new FamilyFilter(["a"]));
+        Assert.False(engine.LastMergeReused);
+
+        engine.Merge(Inputs(5));
+        Assert.True(engine.LastMergeReused);
+        engine.Retire("w9", "/user");
+        var afterRetire = engine.Merge(Inputs(5));
+        Assert.False(engine.LastMergeReused);
+        Assert.Equal(["=7"], Values(afterRetire, "a"));
+    }
+
+    [Fact]
+    public void A_merge_with_conflicts_is_never_reused_so_each_merge_counts_them()
+    {
+        var engine = new MergeEngine();
+        MergeSource[] Inputs() => [Source("w1", Counter("a", V(1))), Source("w2", Counter("a", V(1))), Source("w3", Gauge("a", GaugeMergePolicy.Max, V(1)))];
+
+        engine.Merge(Inputs());
+        var second = engine.Merge(Inputs());
+
+        Assert.False(engine.LastMergeReused);
+        Assert.Equal(["a,type=2"], Values(second, "aggregator_merge_conflicts"));
+    }
+
+    private sealed class WorkerSelectionStub : IMergeSelection
+    {
+        public bool AnswersAsUnfiltered => true;
+
+        public bool Matches(string source) => true;
+
+        public bool Covers(string group) => true;
+
+        public override bool Equals(object? obj) => obj is WorkerSelectionStub;
+
+        public override int GetHashCode() => 1;
+    }
 }
