@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Aggregator.Actors.Collection;
 using Aggregator.Actors.Protocol;
+using Aggregator.Actors.Telemetry;
 using Aggregator.Metrics;
 using Aggregator.Metrics.Collectors;
 
@@ -40,6 +41,12 @@ public sealed class AggregatorExtension : IExtension
         Shared = new SharedRegistry(Catalog);
         Address = system.Provider.DefaultAddress;
         RegisterBuiltInCollectors();
+        if (Settings.Telemetry.Enabled)
+        {
+            Telemetry = new ActorTelemetry(this, Settings.Telemetry);
+            TelemetryListenerActor.Start(system, Telemetry);
+        }
+
         NodeCollector = system.SystemActorOf(NodeCollectorActor.Props(this), NodeCollectorName);
     }
 
@@ -57,6 +64,9 @@ public sealed class AggregatorExtension : IExtension
 
     /// <summary>This node's address, which makes source names unique across a cluster.</summary>
     public Address Address { get; }
+
+    /// <summary>Actor telemetry of this node; null when <c>aggregator.telemetry.enabled</c> is off.</summary>
+    public ActorTelemetry? Telemetry { get; }
 
     /// <summary>The node collector.</summary>
     public IActorRef NodeCollector { get; }

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Akka.Actor;
+using Aggregator.Actors.Telemetry;
 using Aggregator.Metrics;
 
 namespace Aggregator.Actors;
@@ -11,7 +13,13 @@ namespace Aggregator.Actors;
 public abstract class MeteredUntypedActor : UntypedActor
 {
     /// <summary>Registers the actor's metrics with the node collector.</summary>
-    protected MeteredUntypedActor() => WorkerMetrics = WorkerMetrics.Register(Context);
+    protected MeteredUntypedActor()
+    {
+        WorkerMetrics = WorkerMetrics.Register(Context);
+
+        // Its stash, if it has one, is read for akka_actor_stashed_messages when collected.
+        WorkerMetrics.Telemetry?.Attach(this);
+    }
 
     /// <summary>The actor's registry.</summary>
     protected WorkerRegistry Metrics => WorkerMetrics.Registry;
@@ -34,6 +42,33 @@ public abstract class MeteredUntypedActor : UntypedActor
     }
 
     /// <inheritdoc />
-    protected override bool AroundReceive(Receive receive, object message) =>
-        WorkerMetrics.TryHandle(message, Sender) || base.AroundReceive(receive, message);
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (WorkerMetrics.TryHandle(message, Sender))
+        {
+            return true;
+        }
+
+        // Telemetry off (or not covering this actor): this one check is its whole cost.
+        var telemetry = WorkerMetrics.Telemetry;
+        return telemetry is null ? base.AroundReceive(receive, message) : TimedReceive(telemetry, receive, message);
+    }
+
+    private bool TimedReceive(WorkerTelemetry telemetry, Receive receive, object message)
+    {
+        var started = Stopwatch.GetTimestamp();
+        bool handled;
+        try
+        {
+            handled = base.AroundReceive(receive, message);
+        }
+        catch
+        {
+            telemetry.Record(message.GetType(), started, handled: true);
+            throw;
+        }
+
+        telemetry.Record(message.GetType(), started, handled);
+        return handled;
+    }
 }
