@@ -52,16 +52,23 @@ internal sealed class WorkerTelemetry
 
     /// <summary>Records one message that the actor's handler took from <paramref name="started"/> (a <see cref="Stopwatch"/> timestamp) until now.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Record(Type type, long started, bool handled)
+    public void Record(Type type, long started)
     {
         var elapsed = Stopwatch.GetTimestamp() - started;
         var series = ReferenceEquals(type, _lastType) ? _last! : Find(type);
         series.Messages.Inc();
         series.Processing.Observe(elapsed * SecondsPerTick);
-        if (!handled | series.Overflowed)
+        if (series.Overflowed)
         {
-            RecordRare(series, handled);
+            CountOverflow(series);
         }
+    }
+
+    /// <summary>Counts a message the actor did not handle (it is counted as received by <see cref="Record"/> as well).</summary>
+    public void Unhandled(Type type)
+    {
+        var series = ReferenceEquals(type, _lastType) ? _last! : Find(type);
+        (series.Unhandled ??= _unhandled.WithLabels(_actorType, series.MessageType)).Inc();
     }
 
     /// <summary>The actor instance, whose stash size is read when collected (none when it does not stash).</summary>
@@ -102,18 +109,7 @@ internal sealed class WorkerTelemetry
         : _otherAllowlist ??= new Series(this, TelemetryFamilies.Other, overflowed: false);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RecordRare(Series series, bool handled)
-    {
-        if (!handled)
-        {
-            (series.Unhandled ??= _unhandled.WithLabels(_actorType, series.MessageType)).Inc();
-        }
-
-        if (series.Overflowed)
-        {
-            (series.Overflow ??= _overflow.WithLabels(_actorType)).Inc();
-        }
-    }
+    private void CountOverflow(Series series) => (series.Overflow ??= _overflow.WithLabels(_actorType)).Inc();
 
     /// <summary>The children of one <c>message_type</c> value, found once per class.</summary>
     private sealed class Series

@@ -54,6 +54,13 @@ public abstract class MeteredUntypedActor : UntypedActor
         return telemetry is null ? base.AroundReceive(receive, message) : TimedReceive(telemetry, receive, message);
     }
 
+    /// <inheritdoc />
+    protected override void Unhandled(object message)
+    {
+        WorkerMetrics.Telemetry?.Unhandled(message.GetType());
+        base.Unhandled(message);
+    }
+
     private bool TimedReceive(WorkerTelemetry telemetry, Receive receive, object message)
     {
         var started = Stopwatch.GetTimestamp();
@@ -64,11 +71,11 @@ public abstract class MeteredUntypedActor : UntypedActor
         }
         catch
         {
-            telemetry.Record(message.GetType(), started, handled: true);
+            telemetry.Record(message.GetType(), started);
             throw;
         }
 
-        telemetry.Record(message.GetType(), started, handled);
+        telemetry.Record(message.GetType(), started);
         return handled;
     }
 }

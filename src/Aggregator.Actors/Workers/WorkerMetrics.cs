@@ -74,15 +74,21 @@ public sealed class WorkerMetrics
     public long MessageStarting() => Telemetry is null ? 0 : Stopwatch.GetTimestamp();
 
     /// <summary>
-    /// Called after the actor's handler ran on <paramref name="message"/> (also when it threw: then with
-    /// <paramref name="handled"/> true): records the message and its processing time when telemetry covers this actor.
+    /// Called after the actor's handler ran on <paramref name="message"/>, also when it threw: records the message and
+    /// its processing time when telemetry covers this actor.
     /// </summary>
     /// <param name="message">The message.</param>
     /// <param name="started">What <see cref="MessageStarting"/> returned.</param>
-    /// <param name="handled">Whether the handler handled it (false counts it as unhandled).</param>
-    public void MessageFinished(object message, long started, bool handled)
+    public void MessageFinished(object message, long started)
     {
         ArgumentNullException.ThrowIfNull(message);
-        Telemetry?.Record(message.GetType(), started, handled);
+        Telemetry?.Record(message.GetType(), started);
+    }
+
+    /// <summary>Called from the actor's <c>Unhandled</c>: counts the message in <c>akka_actor_unhandled_messages_total</c>.</summary>
+    public void MessageUnhandled(object message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Telemetry?.Unhandled(message.GetType());
     }
 }
