@@ -8,7 +8,8 @@ namespace Aggregator.Benchmarks;
 /// running; nothing is measured), and the churn and selections runners at a small size. <c>memory</c> reports bytes
 /// per series; <c>scrape-node</c> and <c>scrape-cluster</c> run the end-to-end scrape cases; <c>churn [N]</c> (default
 /// 1,000,000 short-lived workers) and <c>selections [N]</c> (default 10,000 distinct selections) the state-growth cases;
-/// <c>auth</c> the basic-auth timing and guessing cases against a node process.
+/// <c>auth</c> the basic-auth timing and guessing cases against a node process; <c>telemetry [rounds]</c> the actor
+/// telemetry throughput case (issue 13).
 /// Anything else goes to BenchmarkDotNet (<c>--filter '*Merge*'</c>, <c>--list flat</c>).
 /// </summary>
 public static class Program
@@ -22,6 +23,7 @@ public static class Program
                 var churn = await ChurnRunner.RunAsync(workers: 2_000, wave: 500, scrapes: 5);
                 await SelectionsRunner.RunAsync(selections: 100);
                 await AuthRunner.RunAsync(timingRequests: 3, guessers: 2, guessing: TimeSpan.FromSeconds(1));
+                await TelemetryRunner.RunAsync(rounds: 1, roundTrips: 2_000, itemsPerSender: 2_000);
                 var smoke = Smoke.Run(typeof(Program).Assembly);
                 return churn != 0 ? churn : smoke;
             case "memory":
@@ -34,6 +36,9 @@ public static class Program
                 return await ChurnRunner.RunAsync(Count(args, ChurnRunner.DefaultWorkers));
             case "selections":
                 await SelectionsRunner.RunAsync(Count(args, SelectionsRunner.DefaultSelections));
+                return 0;
+            case "telemetry":
+                await TelemetryRunner.RunAsync(rounds: args.Length > 1 ? Count(args, 7) : 7);
                 return 0;
             case "auth":
                 await AuthRunner.RunAsync();

@@ -112,7 +112,7 @@ public sealed class ActorTelemetry
         }
 
         _tracked[context.Self] = new Tracked(actorType, Metered: true);
-        return new WorkerTelemetry(registry, actorType, Table(actorType), Settings.MaxMessageTypes);
+        return new WorkerTelemetry(registry, actorType, Table(actorType), Settings);
     }
 
     internal void Started(IActorRef actor, Type type)

@@ -12,13 +12,17 @@ namespace Aggregator.Actors;
 /// </summary>
 public abstract class MeteredUntypedActor : UntypedActor
 {
+    // The worker's telemetry, held here so that a message costs one field read and one null check when it is off.
+    private readonly WorkerTelemetry? _telemetry;
+
     /// <summary>Registers the actor's metrics with the node collector.</summary>
     protected MeteredUntypedActor()
     {
         WorkerMetrics = WorkerMetrics.Register(Context);
+        _telemetry = WorkerMetrics.Telemetry;
 
         // Its stash, if it has one, is read for akka_actor_stashed_messages when collected.
-        WorkerMetrics.Telemetry?.Attach(this);
+        _telemetry?.Attach(this);
     }
 
     /// <summary>The actor's registry.</summary>
@@ -50,32 +54,45 @@ public abstract class MeteredUntypedActor : UntypedActor
         }
 
         // Telemetry off (or not covering this actor): this one check is its whole cost.
-        var telemetry = WorkerMetrics.Telemetry;
-        return telemetry is null ? base.AroundReceive(receive, message) : TimedReceive(telemetry, receive, message);
+        var telemetry = _telemetry;
+        if (telemetry is null)
+        {
+            return base.AroundReceive(receive, message);
+        }
+
+        return telemetry.TimeNext() ? TimedReceive(telemetry, receive, message) : CountedReceive(telemetry, receive, message);
     }
 
     /// <inheritdoc />
     protected override void Unhandled(object message)
     {
-        WorkerMetrics.Telemetry?.Unhandled(message.GetType());
+        _telemetry?.Unhandled(message.GetType());
         base.Unhandled(message);
+    }
+
+    // Counted also when the handler throws: the message was received, and its count survives the restart.
+    private bool CountedReceive(WorkerTelemetry telemetry, Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        finally
+        {
+            telemetry.Count(message.GetType());
+        }
     }
 
     private bool TimedReceive(WorkerTelemetry telemetry, Receive receive, object message)
     {
         var started = Stopwatch.GetTimestamp();
-        bool handled;
         try
         {
-            handled = base.AroundReceive(receive, message);
+            return base.AroundReceive(receive, message);
         }
-        catch
+        finally
         {
-            telemetry.Record(message.GetType(), started);
-            throw;
+            telemetry.RecordTimed(message.GetType(), started);
         }
-
-        telemetry.Record(message.GetType(), started);
-        return handled;
     }
 }

@@ -68,10 +68,10 @@ public sealed class WorkerMetrics
     }
 
     /// <summary>
-    /// Called before the actor's handler runs on a message: a timestamp for <see cref="MessageFinished"/>, or 0 (without
-    /// reading the clock) when telemetry does not cover this actor.
+    /// Called before the actor's handler runs on a message: a timestamp for <see cref="MessageFinished"/> when this
+    /// message is to be timed, else 0 (without reading the clock; always when telemetry does not cover this actor).
     /// </summary>
-    public long MessageStarting() => Telemetry is null ? 0 : Stopwatch.GetTimestamp();
+    public long MessageStarting() => Telemetry is { } telemetry && telemetry.TimeNext() ? Stopwatch.GetTimestamp() : 0;
 
     /// <summary>
     /// Called after the actor's handler ran on <paramref name="message"/>, also when it threw: records the message and
@@ -82,7 +82,19 @@ public sealed class WorkerMetrics
     public void MessageFinished(object message, long started)
     {
         ArgumentNullException.ThrowIfNull(message);
-        Telemetry?.Record(message.GetType(), started);
+        if (Telemetry is not { } telemetry)
+        {
+            return;
+        }
+
+        if (started == 0)
+        {
+            telemetry.Count(message.GetType());
+        }
+        else
+        {
+            telemetry.RecordTimed(message.GetType(), started);
+        }
     }
 
     /// <summary>Called from the actor's <c>Unhandled</c>: counts the message in <c>akka_actor_unhandled_messages_total</c>.</summary>

@@ -97,6 +97,7 @@ public sealed class AggregatorOptions
         hocon.Append(CultureInfo.InvariantCulture, $"    group-by = {(telemetry.GroupBy == TelemetryGroupBy.Type ? "type" : "path-pattern")}\n");
         hocon.Append(CultureInfo.InvariantCulture, $"    message-types = {messageTypes}\n");
         hocon.Append(CultureInfo.InvariantCulture, $"    max-message-types = {telemetry.MaxMessageTypes}\n");
+        hocon.Append(CultureInfo.InvariantCulture, $"    timing-interval = {(telemetry.TimingInterval == 0 ? "adaptive" : telemetry.TimingInterval.ToString(CultureInfo.InvariantCulture))}\n");
         hocon.Append("  }\n");
         hocon.Append("}\n");
         if (telemetry.Enabled)

@@ -12,7 +12,7 @@ public sealed class ActorTelemetrySpec : TestKit
         akka.actor.telemetry.enabled = on
         aggregator.collection-timeout = 3s
         aggregator.collectors { process = off, runtime = off, meters = off }
-        aggregator.telemetry.enabled = on
+        aggregator.telemetry { enabled = on, timing-interval = 1 }
         """;
 
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(3);

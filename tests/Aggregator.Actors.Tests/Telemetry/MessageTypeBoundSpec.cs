@@ -11,7 +11,7 @@ public sealed class MessageTypeBoundSpec : TestKit
         akka.log-dead-letters = off
         aggregator.collection-timeout = 5s
         aggregator.collectors { process = off, runtime = off, meters = off }
-        aggregator.telemetry { enabled = on, max-message-types = 50 }
+        aggregator.telemetry { enabled = on, max-message-types = 50, timing-interval = 1 }
         """;
 
     public MessageTypeBoundSpec()
@@ -41,6 +41,7 @@ public sealed class MessageTypeBoundSpec : TestKit
         var processing = snapshot.Find("akka_actor_processing_seconds")!.Series;
         Assert.Equal(51, messages.Count);
         Assert.Equal(51, processing.Count);
+        Assert.Equal(10_000, processing.Sum(s => s.Count));
         Assert.Equal(10_000, messages.Sum(s => s.Value));
         Assert.Equal(9_950, TelemetryText.Value(snapshot, "akka_actor_messages", "AnyWorker", "other"));
         Assert.Equal(9_950, TelemetryText.Value(snapshot, "aggregator_telemetry_overflow_messages", "AnyWorker"));

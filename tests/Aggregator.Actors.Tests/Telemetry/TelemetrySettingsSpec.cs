@@ -17,6 +17,7 @@ public sealed class TelemetrySettingsSpec
         Assert.Equal(TelemetryGroupBy.Type, settings.GroupBy);
         Assert.Equal(MessageTypeMode.On, settings.MessageTypes);
         Assert.Equal(50, settings.MaxMessageTypes);
+        Assert.Equal(0, settings.TimingInterval);
     }
 
     [Fact]
@@ -29,6 +30,7 @@ public sealed class TelemetrySettingsSpec
               group-by = path-pattern
               message-types = [PlaceOrder, CancelOrder]
               max-message-types = 7
+              timing-interval = 16
             }
             """)).Telemetry;
 
@@ -38,6 +40,7 @@ public sealed class TelemetrySettingsSpec
         Assert.Equal(MessageTypeMode.Allowlist, settings.MessageTypes);
         Assert.Equal(["PlaceOrder", "CancelOrder"], settings.MessageTypeAllowlist);
         Assert.Equal(7, settings.MaxMessageTypes);
+        Assert.Equal(16, settings.TimingInterval);
         Assert.Equal(MessageTypeMode.Off, TelemetrySettings.Create(ConfigurationFactory.ParseString("message-types = off")).MessageTypes);
     }
 
@@ -45,6 +48,7 @@ public sealed class TelemetrySettingsSpec
     [InlineData("group-by = class", "aggregator.telemetry.group-by = 'class' is not one of: type, path-pattern.")]
     [InlineData("message-types = some", "aggregator.telemetry.message-types = 'some' is not on, off or a list of class names.")]
     [InlineData("max-message-types = 0", "aggregator.telemetry.max-message-types must be positive, not 0.")]
+    [InlineData("timing-interval = 0", "aggregator.telemetry.timing-interval = '0' is not adaptive or a positive number of messages.")]
     public void Values_outside_their_set_are_refused_by_name(string hocon, string message)
     {
         var error = Assert.Throws<ConfigurationException>(() => TelemetrySettings.Create(ConfigurationFactory.ParseString(hocon)));
