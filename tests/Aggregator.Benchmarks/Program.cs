@@ -38,7 +38,7 @@ public static class Program
                 await SelectionsRunner.RunAsync(Count(args, SelectionsRunner.DefaultSelections));
                 return 0;
             case "telemetry":
-                await TelemetryRunner.RunAsync(rounds: args.Length > 1 ? Count(args, 7) : 7);
+                await TelemetryRunner.RunAsync(rounds: Count(args, 21));
                 return 0;
             case "auth":
                 await AuthRunner.RunAsync();

@@ -26,7 +26,7 @@ public static class TelemetryRunner
     /// <param name="rounds">Rounds (the median over them is reported).</param>
     /// <param name="roundTrips">Round trips per ping-pong pair per measurement.</param>
     /// <param name="itemsPerSender">Items per fan-in sender per measurement.</param>
-    public static async Task RunAsync(int rounds = 7, int roundTrips = 300_000, int itemsPerSender = 150_000)
+    public static async Task RunAsync(int rounds = 21, int roundTrips = 500_000, int itemsPerSender = 250_000)
     {
         using var off = ActorSystem.Create("telemetry-off", Config(telemetry: false));
         using var on = ActorSystem.Create("telemetry-on", Config(telemetry: true));
@@ -49,8 +49,8 @@ public static class TelemetryRunner
             await FanInAsync(variant, Math.Max(FanInBatchMultiple(itemsPerSender / 10), TelemetryActors.FanInBatch));
         }
 
-        var pingPong = variants.ToDictionary(v => v.Name, _ => new List<double>());
-        var fanIn = variants.ToDictionary(v => v.Name, _ => new List<double>());
+        var pingPong = variants.ToDictionary(v => v.Name, _ => new List<(double Rate, double CpuNs)>());
+        var fanIn = variants.ToDictionary(v => v.Name, _ => new List<(double Rate, double CpuNs)>());
         for (var round = 0; round < rounds; round++)
         {
             // A different variant goes first each round.
@@ -72,7 +72,7 @@ public static class TelemetryRunner
 
     private static int FanInBatchMultiple(int items) => Math.Max(1, items / TelemetryActors.FanInBatch) * TelemetryActors.FanInBatch;
 
-    private static async Task<double> PingPongAsync(Variant variant, int roundTrips)
+    private static async Task<(double Rate, double CpuNs)> PingPongAsync(Variant variant, int roundTrips)
     {
         var actors = new List<IActorRef>();
         var done = new List<Task>();
@@ -88,6 +88,7 @@ public static class TelemetryRunner
             starts.Add((pinger, new TelemetryActors.StartPingPong(ponger, roundTrips, InFlight, completion)));
         }
 
+        var cpu = CpuTime();
         var clock = Stopwatch.StartNew();
         foreach (var (pinger, start) in starts)
         {
@@ -96,11 +97,13 @@ public static class TelemetryRunner
 
         await Task.WhenAll(done).WaitAsync(Timeout);
         var elapsed = clock.Elapsed;
+        var cpuUsed = CpuTime() - cpu;
         await StopAsync(actors);
-        return 2.0 * Pairs * roundTrips / elapsed.TotalSeconds;
+        var messages = 2.0 * Pairs * roundTrips;
+        return (messages / elapsed.TotalSeconds, cpuUsed.TotalNanoseconds / messages);
     }
 
-    private static async Task<double> FanInAsync(Variant variant, int itemsPerSender)
+    private static async Task<(double Rate, double CpuNs)> FanInAsync(Variant variant, int itemsPerSender)
     {
         var receiver = variant.System.ActorOf(variant.Props(0));
         var senders = Enumerable.Range(0, Senders).Select(i => variant.System.ActorOf(variant.Props(i))).ToArray();
@@ -108,6 +111,7 @@ public static class TelemetryRunner
         await receiver.Ask<object>(new Identify(null), Timeout);
         receiver.Tell(new TelemetryActors.ExpectFanIn(Senders * itemsPerSender, Senders, completion));
 
+        var cpu = CpuTime();
         var clock = Stopwatch.StartNew();
         foreach (var sender in senders)
         {
@@ -116,27 +120,42 @@ public static class TelemetryRunner
 
         await completion.Task.WaitAsync(Timeout);
         var elapsed = clock.Elapsed;
+        var cpuUsed = CpuTime() - cpu;
         await StopAsync([receiver, .. senders]);
-        return (double)Senders * itemsPerSender / elapsed.TotalSeconds;
+        var messages = (double)Senders * itemsPerSender;
+        return (messages / elapsed.TotalSeconds, cpuUsed.TotalNanoseconds / messages);
+    }
+
+    private static TimeSpan CpuTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     private static async Task StopAsync(IEnumerable<IActorRef> actors) =>
         await Task.WhenAll(actors.Select(a => a.GracefulStop(Timeout)));
 
-    private static void Report(string name, Variant[] variants, Dictionary<string, List<double>> figures)
+    // Wall-clock throughput is what a user sees, but on a shared machine it moves with other people's load: each round
+    // measures the three variants back to back, and the loss is the median over rounds of that round's ratio to the
+    // plain actors, so that a slow stretch of the machine weighs on both sides of a ratio. The process's CPU time per
+    // message is reported beside it.
+    private static void Report(string name, Variant[] variants, Dictionary<string, List<(double Rate, double CpuNs)>> figures)
     {
-        var plain = Median(figures[variants[0].Name]);
+        var plain = figures[variants[0].Name];
         foreach (var variant in variants)
         {
             var values = figures[variant.Name];
-            var median = Median(values);
+            var rate = Median([.. values.Select(f => f.Rate)]);
+            var cpu = Median([.. values.Select(f => f.CpuNs)]);
+            var loss = 1 - Median([.. values.Select((f, i) => f.Rate / plain[i].Rate)]);
+            var cost = Median([.. values.Select((f, i) => f.CpuNs / plain[i].CpuNs)]) - 1;
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"telemetry: {name,-9} {variant.Name,-24} median {median / 1e6,6:F3} M msg/s  loss {(1 - median / plain) * 100,6:F1} %  (runs: {string.Join(" ", values.Select(v => (v / 1e6).ToString("F3", CultureInfo.InvariantCulture)))})"));
+                $"telemetry: {name,-9} {variant.Name,-24} median {rate / 1e6,6:F3} M msg/s, loss {loss * 100,5:F1} %; CPU {cpu,5:F1} ns/msg, cost {cost * 100,5:F1} %; runs M msg/s: {string.Join(" ", values.Select(v => (v.Rate / 1e6).ToString("F2", CultureInfo.InvariantCulture)))}"));
         }
     }
 
-    private static double Median(List<double> values)
+    private static double Median(double[] values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;

@@ -38,7 +38,8 @@ internal sealed class WorkerTelemetry
     // the cache holds at most this many, the rest ask the table, which answers them without its lock.
     private readonly int _maxCached;
 
-    // The two most recent classes: a request-reply actor alternates between two.
+    // The two most recently added classes, compared without writes: an actor alternating between two classes (requests
+    // and replies) finds both here.
     private Type? _lastType;
     private Series? _last;
     private Type? _previousType;
@@ -77,7 +78,7 @@ internal sealed class WorkerTelemetry
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Count(Type type)
     {
-        var series = ReferenceEquals(type, _lastType) ? _last! : Find(type);
+        var series = ReferenceEquals(type, _lastType) ? _last! : ReferenceEquals(type, _previousType) ? _previous! : Find(type);
         series.Messages.Inc();
         if (series.Overflowed)
         {
@@ -89,7 +90,7 @@ internal sealed class WorkerTelemetry
     public void RecordTimed(Type type, long started)
     {
         var now = Stopwatch.GetTimestamp();
-        var series = ReferenceEquals(type, _lastType) ? _last! : Find(type);
+        var series = ReferenceEquals(type, _lastType) ? _last! : ReferenceEquals(type, _previousType) ? _previous! : Find(type);
         series.Messages.Inc();
         series.Processing.Observe((now - started) * SecondsPerTick);
         if (series.Overflowed)
@@ -132,21 +133,13 @@ internal sealed class WorkerTelemetry
     /// <summary>Counts a message the actor did not handle (it is counted as received as well).</summary>
     public void Unhandled(Type type)
     {
-        var series = ReferenceEquals(type, _lastType) ? _last! : Find(type);
+        var series = ReferenceEquals(type, _lastType) ? _last! : ReferenceEquals(type, _previousType) ? _previous! : Find(type);
         (series.Unhandled ??= _unhandled.WithLabels(_actorType, series.MessageType)).Inc();
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private Series Find(Type type)
     {
-        if (ReferenceEquals(type, _previousType))
-        {
-            var previous = _previous!;
-            (_previousType, _previous) = (_lastType, _last);
-            (_lastType, _last) = (type, previous);
-            return previous;
-        }
-
         if (!_series.TryGetValue(type, out var series))
         {
             var label = _table.Label(type, out var overflowed);

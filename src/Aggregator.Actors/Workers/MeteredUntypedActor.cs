@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Akka.Actor;
+using Aggregator.Actors.Protocol;
 using Aggregator.Actors.Telemetry;
 using Aggregator.Metrics;
 
@@ -48,7 +49,8 @@ public abstract class MeteredUntypedActor : UntypedActor
     /// <inheritdoc />
     protected override bool AroundReceive(Receive receive, object message)
     {
-        if (WorkerMetrics.TryHandle(message, Sender))
+        // The type test first: reading Sender costs a thread-static lookup, which every other message can skip.
+        if (message is NodeCollectorProtocol.CollectSnapshot && WorkerMetrics.TryHandle(message, Sender))
         {
             return true;
         }
