@@ -79,8 +79,9 @@ public sealed class ActorTelemetry
     {
         if (Settings.Actors.Count == 0)
         {
-            // Akka's and Aggregator's own system actors are left out unless a pattern names them.
-            return IsInfrastructure(path, type) ? null : Group(path, type, null);
+            // Akka's and Aggregator's own actors are left out unless a pattern names them (wherever they live: the
+            // DistributedData replicator is a /user actor).
+            return IsInfrastructure(type) ? null : Group(path, type, null);
         }
 
         for (var i = 0; i < _pathPatterns.Length; i++)
@@ -145,12 +146,9 @@ public sealed class ActorTelemetry
     internal void Unhandled(object message) =>
         _nodeUnhandled.WithLabels(UnhandledTypes.Label(message.GetType(), out _)).Inc();
 
-    private static bool IsInfrastructure(string path, Type type) =>
-        path.StartsWith("/system/", StringComparison.Ordinal)
-        && (type.Assembly == typeof(ActorBase).Assembly
-            || type.Assembly == typeof(ActorTelemetry).Assembly
-            || (type.Namespace?.StartsWith("Akka.", StringComparison.Ordinal) ?? false)
-            || (type.Namespace?.StartsWith("Aggregator.", StringComparison.Ordinal) ?? false));
+    private static bool IsInfrastructure(Type type) =>
+        type.Assembly.GetName().Name is { } assembly
+        && (assembly is "Akka" or "Aggregator.Actors" or "Aggregator.Cluster" or "Aggregator.Hosting" || assembly.StartsWith("Akka.", StringComparison.Ordinal));
 
     private string Group(string path, Type type, string? pattern) => Settings.GroupBy switch
     {

@@ -18,7 +18,8 @@ public sealed record TelemetrySettings
     /// <summary>
     /// <c>actors</c>: the actors telemetry covers: path patterns (starting with <c>/</c>, matched against the path without
     /// address) or class-name patterns (matched against <c>Type.Name</c>); <c>*</c> any run of characters, <c>?</c>
-    /// one. Empty (the default): every actor.
+    /// one. Empty (the default): every actor but Akka's and Aggregator's own (classes of the <c>Akka</c> and <c>Akka.*</c>
+    /// assemblies and of Aggregator's own).
     /// </summary>
     public IReadOnlyList<string> Actors { get; init; } = [];
 
