@@ -205,4 +205,26 @@ public sealed class ActorTelemetrySpec : TestKit
             },
             TimeSpan.FromSeconds(5));
     }
+
+    [Fact]
+    public async Task An_actor_wiring_worker_metrics_by_hand_records_the_same_telemetry()
+    {
+        var worker = Sys.ActorOf(Props.Create<HandWiredWorker>(), "hand");
+        await worker.Ask<string>(new Shop.PlaceOrder(1), Wait);
+        worker.Tell(new Shop.Unknown());
+        await worker.Ask<string>(new Shop.PlaceOrder(2), Wait);
+
+        var reply = await Aggregator.CollectAsync();
+
+        Assert.Equal(
+            """
+            akka_actor_messages_total{actor_type="HandWiredWorker",message_type="PlaceOrder"} 2
+            akka_actor_messages_total{actor_type="HandWiredWorker",message_type="Unknown"} 1
+            akka_actor_processing_seconds_count{actor_type="HandWiredWorker",message_type="PlaceOrder"} 2
+            akka_actor_processing_seconds_count{actor_type="HandWiredWorker",message_type="Unknown"} 1
+            akka_actor_unhandled_messages_total{actor_type="HandWiredWorker",message_type="Unknown"} 1
+
+            """,
+            TelemetryText.Lines(reply.Snapshot, "akka_actor_messages_total", "akka_actor_processing_seconds_count", "akka_actor_unhandled_messages_total"));
+    }
 }

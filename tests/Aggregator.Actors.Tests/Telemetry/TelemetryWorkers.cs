@@ -85,3 +85,54 @@ public static class TelemetryText
         return series.Length == 1 ? series[0].Value : double.NaN;
     }
 }
+
+/// <summary>An actor that cannot derive from the metered base classes: it wires <see cref="WorkerMetrics"/> and its telemetry by hand.</summary>
+public sealed class HandWiredWorker : UntypedActor
+{
+    private readonly WorkerMetrics _metrics;
+
+    public HandWiredWorker() => _metrics = WorkerMetrics.Register(Context);
+
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (_metrics.TryHandle(message, Sender))
+        {
+            return true;
+        }
+
+        var started = _metrics.MessageStarting();
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        finally
+        {
+            _metrics.MessageFinished(message, started);
+        }
+    }
+
+    protected override void OnReceive(object message)
+    {
+        if (message is Shop.PlaceOrder)
+        {
+            Sender.Tell("done");
+            return;
+        }
+
+        Unhandled(message);
+    }
+
+    protected override void Unhandled(object message)
+    {
+        _metrics.MessageUnhandled(message);
+        base.Unhandled(message);
+    }
+
+    protected override void PreRestart(Exception reason, object message)
+    {
+        _metrics.Retire(restarting: true);
+        base.PreRestart(reason, message);
+    }
+
+    protected override void PostStop() => _metrics.Retire(restarting: false);
+}
