@@ -40,10 +40,13 @@ internal sealed class WorkerTelemetry
 
     // The two most recently added classes, compared without writes: an actor alternating between two classes (requests
     // and replies) finds both here.
+    // Classes counted as "other" because of the bound never enter these two, so a hit needs no overflow check.
     private Type? _lastType;
     private Series? _last;
+    private Counter.Child? _lastMessages;
     private Type? _previousType;
     private Series? _previous;
+    private Counter.Child? _previousMessages;
     private Series? _otherAllowlist;
     private Series? _otherOverflow;
     private IActorStash? _stash;
@@ -78,11 +81,17 @@ internal sealed class WorkerTelemetry
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Count(Type type)
     {
-        var series = ReferenceEquals(type, _lastType) ? _last! : ReferenceEquals(type, _previousType) ? _previous! : Find(type);
-        series.Messages.Inc();
-        if (series.Overflowed)
+        if (ReferenceEquals(type, _lastType))
         {
-            CountOverflow(series);
+            _lastMessages!.Inc();
+        }
+        else if (ReferenceEquals(type, _previousType))
+        {
+            _previousMessages!.Inc();
+        }
+        else
+        {
+            CountSlow(type);
         }
     }
 
@@ -90,7 +99,7 @@ internal sealed class WorkerTelemetry
     public void RecordTimed(Type type, long started)
     {
         var now = Stopwatch.GetTimestamp();
-        var series = ReferenceEquals(type, _lastType) ? _last! : ReferenceEquals(type, _previousType) ? _previous! : Find(type);
+        var series = SeriesOf(type);
         series.Messages.Inc();
         series.Processing.Observe((now - started) * SecondsPerTick);
         if (series.Overflowed)
@@ -133,8 +142,22 @@ internal sealed class WorkerTelemetry
     /// <summary>Counts a message the actor did not handle (it is counted as received as well).</summary>
     public void Unhandled(Type type)
     {
-        var series = ReferenceEquals(type, _lastType) ? _last! : ReferenceEquals(type, _previousType) ? _previous! : Find(type);
+        var series = SeriesOf(type);
         (series.Unhandled ??= _unhandled.WithLabels(_actorType, series.MessageType)).Inc();
+    }
+
+    private Series SeriesOf(Type type) =>
+        ReferenceEquals(type, _lastType) ? _last! : ReferenceEquals(type, _previousType) ? _previous! : Find(type);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CountSlow(Type type)
+    {
+        var series = Find(type);
+        series.Messages.Inc();
+        if (series.Overflowed)
+        {
+            CountOverflow(series);
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -150,8 +173,12 @@ internal sealed class WorkerTelemetry
             }
         }
 
-        (_previousType, _previous) = (_lastType, _last);
-        (_lastType, _last) = (type, series);
+        if (!series.Overflowed)
+        {
+            (_previousType, _previous, _previousMessages) = (_lastType, _last, _lastMessages);
+            (_lastType, _last, _lastMessages) = (type, series, series.Messages);
+        }
+
         return series;
     }
 
