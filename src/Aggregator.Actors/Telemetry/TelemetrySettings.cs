@@ -40,9 +40,9 @@ public sealed record TelemetrySettings
 
     /// <summary>
     /// <c>timing-interval</c>: which messages are timed for <c>akka_actor_processing_seconds</c>. 0 (<c>adaptive</c>, the
-    /// default): every message of an actor that receives fewer than about 1,000 a second; for a busier actor the interval
-    /// doubles while timed messages come less than 100 µs apart and halves when they come more than 1 ms apart, so that
-    /// it times 1,000 to 10,000 messages a second. N: every Nth message (1: all). Every message is counted in
+    /// default): every message of an actor that receives fewer than about 100 a second; for a busier actor the interval
+    /// doubles while timed messages come less than 100 µs apart and halves when they come more than 10 ms apart, so that
+    /// it times 100 to 10,000 messages a second. N: every Nth message (1: all). Every message is counted in
     /// <c>akka_actor_messages_total</c> either way; the histogram's <c>_count</c> is the number of timed messages.
     /// </summary>
     public int TimingInterval { get; init; }

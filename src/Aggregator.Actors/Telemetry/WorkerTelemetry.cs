@@ -16,11 +16,12 @@ internal sealed class WorkerTelemetry
     private static readonly double SecondsPerTick = 1.0 / Stopwatch.Frequency;
 
     // Adaptive timing: a timed message less than MinGap after the previous timed one doubles the interval between timed
-    // messages, one more than MaxGap after halves it. A busy actor times 1,000 to 10,000 messages a second, whatever its
-    // rate (reading the clock twice costs about 60 ns here, more than the rest of an actor's message); an idle one
-    // times every message.
+    // messages, one more than MaxGap after halves it. A busy actor times 100 to 10,000 messages a second, whatever its
+    // rate (reading the clock twice costs 60 ns or more here, more than the rest of an actor's message); one receiving
+    // fewer than about 100 a second times every message. MaxGap is wide so that a loaded machine, which deschedules
+    // the actor's thread for milliseconds, does not keep halving the interval of a busy actor.
     private static readonly long MinGapTicks = Stopwatch.Frequency / 10_000;
-    private static readonly long MaxGapTicks = Stopwatch.Frequency / 1_000;
+    private static readonly long MaxGapTicks = Stopwatch.Frequency / 100;
     private const int MaxInterval = 1 << 16;
 
     private readonly string _actorType;

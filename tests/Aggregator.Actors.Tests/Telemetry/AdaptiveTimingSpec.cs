@@ -26,8 +26,8 @@ public sealed class AdaptiveTimingSpec : TestKit
         {
             await slow.Ask<string>(new Shop.PlaceOrder(i), TimeSpan.FromSeconds(3));
 
-            // More than 1 ms apart: the interval stays at one message.
-            await Task.Delay(20);
+            // More than 10 ms apart: the interval stays at one message.
+            await Task.Delay(30);
         }
 
         var busy = Sys.ActorOf(Props.Create<StockWorker>(), "busy");
