@@ -2,7 +2,10 @@ using Aggregator.Metrics;
 
 namespace Aggregator.Actors.Telemetry;
 
-/// <summary>The names and options of the actor telemetry families, declared alike by every worker and the node.</summary>
+/// <summary>
+/// The names and options of the actor telemetry families, declared alike by every worker and the node. They take no
+/// <c>aggregator.namespace</c> prefix, like the built-in collectors' families, so that the dashboard's names hold.
+/// </summary>
 internal static class TelemetryFamilies
 {
     public const string Messages = "akka_actor_messages_total";
@@ -36,6 +39,7 @@ internal static class TelemetryFamilies
     {
         Help = "Messages a metered actor received, by actor type and message class (bounded: the rest are \"other\").",
         LabelNames = [ActorType, MessageType],
+        Namespace = string.Empty,
     };
 
     public static readonly MetricOptions ProcessingOptions = new()
@@ -43,18 +47,21 @@ internal static class TelemetryFamilies
         Help = "Time a metered actor's handler took per message, in seconds.",
         LabelNames = [ActorType, MessageType],
         Buckets = ProcessingBuckets,
+        Namespace = string.Empty,
     };
 
     public static readonly MetricOptions UnhandledOptions = new()
     {
         Help = "Messages a metered actor did not handle.",
         LabelNames = [ActorType, MessageType],
+        Namespace = string.Empty,
     };
 
     public static readonly MetricOptions RestartsOptions = new()
     {
         Help = "Restarts of metered actors.",
         LabelNames = [ActorType],
+        Namespace = string.Empty,
     };
 
     public static readonly MetricOptions StashedOptions = new()
@@ -62,24 +69,28 @@ internal static class TelemetryFamilies
         Help = "Messages in the stashes of metered actors, read when collected.",
         LabelNames = [ActorType],
         GaugePolicy = GaugeMergePolicy.Sum,
+        Namespace = string.Empty,
     };
 
     public static readonly MetricOptions OverflowOptions = new()
     {
         Help = "Messages counted as message_type=\"other\" because their actor type reached max-message-types.",
         LabelNames = [ActorType],
+        Namespace = string.Empty,
     };
 
     public static readonly MetricOptions DeadLettersOptions = new()
     {
         Help = "Messages delivered to dead letters on this node, by message class (bounded: the rest are \"other\").",
         LabelNames = [MessageType],
+        Namespace = string.Empty,
     };
 
     public static readonly MetricOptions NodeUnhandledOptions = new()
     {
         Help = "Messages actors of this node did not handle (UnhandledMessage events), by message class.",
         LabelNames = [MessageType],
+        Namespace = string.Empty,
     };
 
     public static readonly MetricDefinition LiveDefinition = new(
