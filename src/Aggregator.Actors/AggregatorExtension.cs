@@ -81,11 +81,22 @@ public sealed class AggregatorExtension : IExtension
     public Task<NodeCollectorProtocol.CollectReply> CollectAsync(
         WorkerSelection? selection = null,
         TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) => CollectAsync(selection, timeout, null, cancellationToken);
+
+    /// <summary>
+    /// Collects and merges this node's workers (<paramref name="selection"/>, or the configured selection), shared
+    /// registry and custom collectors, keeping only the families <paramref name="families"/> selects: the workers are
+    /// asked for those alone.
+    /// </summary>
+    public Task<NodeCollectorProtocol.CollectReply> CollectAsync(
+        WorkerSelection? selection,
+        TimeSpan? timeout,
+        FamilyFilter? families,
         CancellationToken cancellationToken = default)
     {
         var wait = timeout ?? Settings.CollectionTimeout;
         return NodeCollector.Ask<NodeCollectorProtocol.CollectReply>(
-            new NodeCollectorProtocol.Collect(selection ?? Settings.Workers, wait),
+            new NodeCollectorProtocol.Collect(selection ?? Settings.Workers, wait, families),
             wait + ReplyMargin,
             cancellationToken);
     }

@@ -4,6 +4,7 @@ using Aggregator.Actors;
 using Aggregator.Actors.Protocol;
 using Aggregator.Cluster.Collection;
 using Aggregator.Cluster.Protocol;
+using Aggregator.Metrics;
 using Aggregator.Cluster.Serialization;
 using Aggregator.Metrics.Merging;
 using Akka.DistributedData;
@@ -35,6 +36,7 @@ public sealed class AggregatorClusterExtension : IExtension
         Node = AggregatorExtension.Get(system);
         Settings = AggregatorClusterSettings.Create(system);
         ClusterCollector = system.SystemActorOf(ClusterCollectorActor.Props(Settings, Node.NodeCollector), ClusterCollectorName);
+        system.SystemActorOf(ChangesEndpointActor.Props(Node.NodeCollector, Settings.ReplyChunkSize), ChangesEndpointActor.Name);
         if (Node.Settings.Collectors.Cluster)
         {
             ClusterStateCollector.Register(Node.Shared, Akka.Cluster.Cluster.Get(system));
@@ -61,11 +63,22 @@ public sealed class AggregatorClusterExtension : IExtension
         NodeSelection? nodes = null,
         WorkerSelection? workers = null,
         TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) => CollectAsync(nodes, workers, timeout, null, cancellationToken);
+
+    /// <summary>
+    /// Collects and merges the selected members, keeping only the families <paramref name="families"/> selects: the
+    /// filter travels to every member and worker, which gather, merge and send those alone.
+    /// </summary>
+    public Task<ClusterCollectorProtocol.CollectReply> CollectAsync(
+        NodeSelection? nodes,
+        WorkerSelection? workers,
+        TimeSpan? timeout,
+        FamilyFilter? families,
         CancellationToken cancellationToken = default)
     {
         var wait = timeout ?? Settings.CollectionTimeout;
         return ClusterCollector.Ask<ClusterCollectorProtocol.CollectReply>(
-            new ClusterCollectorProtocol.Collect(nodes ?? Settings.Nodes, workers ?? Node.Settings.Workers, wait),
+            new ClusterCollectorProtocol.Collect(nodes ?? Settings.Nodes, workers ?? Node.Settings.Workers, wait, families),
             wait + ReplyMargin,
             cancellationToken);
     }

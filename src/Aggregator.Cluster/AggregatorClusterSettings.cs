@@ -18,6 +18,19 @@ public sealed record AggregatorClusterSettings
     /// </summary>
     public TimeSpan DepartedRetention { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Whether remote nodes answer with replies of changes (default true): each keeps what it last sent this collector
+    /// and sends new strings and changed series only, in chunks. False asks their node collectors directly for a whole
+    /// merged snapshot in one message, as before (kept to compare with; it fails past the remote frame size).
+    /// </summary>
+    public bool DeltaReplies { get; init; } = true;
+
+    // Tiny chunks only make sense in tests (many chunks from a few series); below this the per-chunk overhead dominates.
+    private const long MinimumChunkSize = 64;
+
+    /// <summary>The largest chunk of a reply of changes in bytes (default 1 MiB), well below the remote frame size.</summary>
+    public int ReplyChunkSize { get; init; } = 1024 * 1024;
+
     /// <summary>The nodes a collection asks when a request names none (default: every node).</summary>
     public NodeSelection Nodes { get; init; } = NodeSelection.All;
 
@@ -51,9 +64,17 @@ public sealed record AggregatorClusterSettings
             throw new ConfigurationException($"aggregator.cluster.departed-retention must be positive, not {retention}.");
         }
 
+        var chunk = config.GetByteSize("reply-chunk-size") ?? 0;
+        if (chunk is < MinimumChunkSize or > int.MaxValue)
+        {
+            throw new ConfigurationException($"aggregator.cluster.reply-chunk-size must be between {MinimumChunkSize} B and 2 GiB, not {chunk} bytes.");
+        }
+
         return new AggregatorClusterSettings
         {
             CollectionTimeout = timeout,
+            DeltaReplies = config.GetBoolean("delta-replies"),
+            ReplyChunkSize = (int)chunk,
             SelectionCacheSize = cacheSize,
             DepartedRetention = retention,
             Nodes = new NodeSelection(config.GetStringList("roles"), config.GetStringList("nodes")),

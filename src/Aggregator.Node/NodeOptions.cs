@@ -50,6 +50,12 @@ public sealed class NodeOptions
     public int LoadSeries { get; set; } = 10_000;
 
     /// <summary>
+    /// The share of its series, in percent, a load worker increments before it answers each collection, so that that
+    /// many change between two scrapes (default 0; HOCON <c>load-change-percent</c>).
+    /// </summary>
+    public double LoadChangePercent { get; set; }
+
+    /// <summary>
     /// HTTPS for the endpoint: <c>Node:Tls:CertificatePath</c> and <c>Node:Tls:KeyPath</c> (PEM), and
     /// <c>Node:Tls:ClientCaPath</c> to require client certificates (HOCON <c>tls { certificate-path, key-path,
     /// client-ca-path }</c>). Null: plain HTTP.
@@ -121,6 +127,7 @@ public sealed class NodeOptions
         DemoPauseFile = hocon.GetString("demo-pause-file", DemoPauseFile);
         LoadWorkers = hocon.GetInt("load-workers", LoadWorkers);
         LoadSeries = hocon.GetInt("load-series", LoadSeries);
+        LoadChangePercent = hocon.GetDouble("load-change-percent", LoadChangePercent);
         if (hocon.HasPath("tls.certificate-path"))
         {
             Tls = new TlsOptions
@@ -151,6 +158,7 @@ public sealed class NodeOptions
         DemoPauseFile = section["DemoPauseFile"] is { Length: > 0 } pauseFile ? pauseFile : DemoPauseFile;
         LoadWorkers = section["LoadWorkers"] is { } loadWorkers ? int.Parse(loadWorkers, CultureInfo.InvariantCulture) : LoadWorkers;
         LoadSeries = section["LoadSeries"] is { } loadSeries ? int.Parse(loadSeries, CultureInfo.InvariantCulture) : LoadSeries;
+        LoadChangePercent = section["LoadChangePercent"] is { } change ? double.Parse(change, CultureInfo.InvariantCulture) : LoadChangePercent;
         if (section["Tls:CertificatePath"] is { } certificate)
         {
             Tls = new TlsOptions

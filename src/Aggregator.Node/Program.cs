@@ -88,8 +88,8 @@ builder.Services.AddAkka(node.SystemName, akka =>
 
             for (var i = 1; i <= node.LoadWorkers; i++)
             {
-                var series = node.LoadSeries;
-                system.ActorOf(Props.Create(() => new LoadWorker(series)), $"load-{i}");
+                var (series, change) = (node.LoadSeries, node.LoadChangePercent);
+                system.ActorOf(Props.Create(() => new LoadWorker(series, change)), $"load-{i}");
             }
         });
 

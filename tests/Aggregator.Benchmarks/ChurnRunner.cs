@@ -26,13 +26,18 @@ public static class ChurnRunner
     private const int DefaultWave = 10_000;
     private const int WarmupWorkers = 1_000;
 
-    private const int Scrapes = 50;
+    private const int Scrapes = 1_000;
 
     // A node collection waits at most this long for workers (10 answer in about a millisecond); the ask waits longer,
     // since the merge of a node that keeps every retired worker's past can take far longer than the wait itself.
     // Untimed scrapes before each timed series, for tiered compilation to settle on the scrape path.
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan SmokeWarmup = TimeSpan.FromMilliseconds(100);
+
+    // RSS is measured on an idle node: the thread pool retires threads it added under load after 20 s without work
+    // (each holds a stack), and the churn adds some; waiting the same time before both measurements compares state,
+    // not how many threads the last burst left behind.
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(25);
 
     private static readonly TimeSpan CollectionTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(10);
@@ -44,7 +49,8 @@ public static class ChurnRunner
     /// <summary>Runs the case with <paramref name="workers"/> short-lived workers; returns the process exit code.</summary>
     /// <param name="workers">Short-lived workers over the run.</param>
     /// <param name="wave">Workers started (and stopped) between two scrapes.</param>
-    /// <param name="scrapes">Timed scrapes per measurement (after 2 s of untimed ones; 0.1 s when fewer than 50).</param>
+    /// <param name="scrapes">Timed scrapes per measurement (after 2 s of untimed ones and a 25 s settle before RSS;
+    /// 0.1 s and none when fewer than 1,000).</param>
     public static async Task<int> RunAsync(int workers = DefaultWorkers, int wave = DefaultWave, int scrapes = Scrapes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(workers);
@@ -55,13 +61,17 @@ public static class ChurnRunner
         using (var warm = await StartNodeAsync("churn-warmup"))
         {
             await warm.Spawner.Ask<WaveDone>(new Wave(Math.Min(WarmupWorkers, workers)), AskTimeout);
-            await MeasureAsync(warm.Extension, scrapes);
+            await MeasureAsync(warm.Extension, scrapes, settle: false);
             await warm.System.Terminate();
         }
 
+        // A control node beside the measured one, never churned: at the end both are scraped in alternation, so the
+        // comparison sees the same moment (JIT state, thread pool, whatever else the machine runs), not only the
+        // baseline taken before the churn.
+        using var control = await StartNodeAsync("churn-control");
         using var node = await StartNodeAsync("churn-bench");
         var (system, extension, spawner) = (node.System, node.Extension, node.Spawner);
-        var baseline = await MeasureAsync(extension, scrapes);
+        var baseline = await MeasureAsync(extension, scrapes, settle: true);
         Print($"baseline, {LongLived} long-lived workers", baseline);
 
         var started = 0;
@@ -91,11 +101,16 @@ public static class ChurnRunner
             }
         }
 
-        var after = await MeasureAsync(extension, stoppedEarly ? Math.Min(3, scrapes) : scrapes);
+        var after = await MeasureAsync(extension, stoppedEarly ? Math.Min(3, scrapes) : scrapes, settle: true);
         Print($"after {started:N0} short-lived workers, the same {LongLived} alive", after);
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"churn ratios (after / baseline): scrape median {after.MedianMs / baseline.MedianMs:F2}, RSS {after.RssMiB / baseline.RssMiB:F2}, managed heap {after.HeapMiB / baseline.HeapMiB:F2}, body {after.BodyBytes / (double)baseline.BodyBytes:F2} (target: within 10%)"));
+
+        var (churnedMs, controlMs) = await AlternateAsync(extension, control.Extension, after.Scrapes);
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"churned node against a never-churned {LongLived}-worker node, scraped in alternation: median {churnedMs:F3} ms against {controlMs:F3} ms, ratio {churnedMs / controlMs:F2} (target: within 10%)"));
 
         var expected = LongLived + started;
         var jobs = after.Jobs;
@@ -104,6 +119,7 @@ public static class ChurnRunner
             CultureInfo.InvariantCulture,
             $"churn totals: churn_jobs_total {jobs:R}, churn_job_seconds_count {after.JobCount} (expected {expected} each: {LongLived} long-lived + {started} short-lived): {(exact ? "exact" : "WRONG")}"));
         await system.Terminate();
+        await control.System.Terminate();
         return exact ? 0 : 1;
     }
 
@@ -129,14 +145,45 @@ public static class ChurnRunner
         CultureInfo.InvariantCulture,
         $"{name}: scrape (collect + text) median {m.MedianMs:F2} ms over {m.Scrapes} scrapes; RSS {m.RssMiB:F1} MiB, managed heap {m.HeapMiB:F1} MiB after a full GC; {m.Threads} threads; {m.Series} series, body {m.BodyBytes} B"));
 
-    private static async Task<Measurement> MeasureAsync(AggregatorExtension extension, int scrapes)
+    private static async Task<Measurement> MeasureAsync(AggregatorExtension extension, int scrapes, bool settle)
     {
-        var median = await Measure.MedianMsAsync(scrapes < Scrapes ? SmokeWarmup : Warmup, scrapes, () => ScrapeAsync(extension));
+        var full = scrapes >= Scrapes;
+        var median = await Measure.MedianMsAsync(full ? Warmup : SmokeWarmup, scrapes, () => ScrapeAsync(extension));
         var (snapshot, bytes) = await ScrapeAsync(extension);
+        if (full && settle)
+        {
+            await Task.Delay(Settle);
+        }
+
         var (rss, heap) = Measure.AfterFullGc();
         var jobs = snapshot.Find(ChurnFamilies.Jobs)?.Series.Sum(s => s.Value) ?? double.NaN;
         var jobCount = snapshot.Find(ChurnFamilies.JobSeconds)?.Series.Sum(s => s.Count) ?? -1;
         return new Measurement(median, scrapes, rss, heap, Measure.Threads(), snapshot.Families.Sum(f => f.Series.Count), bytes, jobs, jobCount);
+    }
+
+    /// <summary>Medians of <paramref name="scrapes"/> scrapes of each node, taken in turns (which goes first alternates).</summary>
+    private static async Task<(double FirstMs, double SecondMs)> AlternateAsync(AggregatorExtension first, AggregatorExtension second, int scrapes)
+    {
+        var firstTimes = new double[scrapes];
+        var secondTimes = new double[scrapes];
+        for (var i = 0; i < scrapes; i++)
+        {
+            var firstGoesFirst = i % 2 == 0;
+            var one = await TimeAsync(firstGoesFirst ? first : second);
+            var other = await TimeAsync(firstGoesFirst ? second : first);
+            (firstTimes[i], secondTimes[i]) = firstGoesFirst ? (one, other) : (other, one);
+        }
+
+        Array.Sort(firstTimes);
+        Array.Sort(secondTimes);
+        return (firstTimes[scrapes / 2], secondTimes[scrapes / 2]);
+
+        static async Task<double> TimeAsync(AggregatorExtension extension)
+        {
+            var clock = Stopwatch.StartNew();
+            await ScrapeAsync(extension);
+            return clock.Elapsed.TotalMilliseconds;
+        }
     }
 
     /// <summary>One scrape as a server does it: collect every worker of the node, then write the text exposition.</summary>

@@ -1,16 +1,18 @@
 using System.Diagnostics;
 using System.Runtime;
+using System.Runtime.InteropServices;
 
 namespace Aggregator.Benchmarks;
 
 /// <summary>What the runners measure about this process: its memory after a full collection, and median times.</summary>
-internal static class Measure
+internal static partial class Measure
 {
     private const double MiB = 1024 * 1024;
 
     /// <summary>
     /// Resident set size and managed heap in MiB after a full, compacting, aggressive collection (which also returns
-    /// free memory to the operating system, so that RSS shows what is live rather than what the GC keeps around).
+    /// free memory to the operating system, so that RSS shows what is live rather than what the GC keeps around), and
+    /// after glibc has returned the free memory of its malloc arenas as well (see <see cref="TrimNativeHeap"/>).
     /// </summary>
     public static (double RssMiB, double HeapMiB) AfterFullGc()
     {
@@ -21,8 +23,34 @@ internal static class Measure
             GC.WaitForPendingFinalizers();
         }
 
+        TrimNativeHeap();
+
         using var self = Process.GetCurrentProcess();
         return (self.WorkingSet64 / MiB, GC.GetTotalMemory(forceFullCollection: false) / MiB);
+    }
+
+    /// <summary>
+    /// Asks glibc to give the free memory of every malloc arena back to the operating system. The runtime's own
+    /// threads malloc (thread pool threads added under load each get an arena), and glibc keeps what they freed
+    /// resident: after a burst of work RSS stays several MiB higher with no live object behind it (measured with the
+    /// churn runner: anonymous mappings 4.7 → 13.2 MiB with the managed heap at 3 MiB; with MALLOC_ARENA_MAX=1 they
+    /// stayed at 4.4 MiB). Not glibc (musl, macOS, Windows): nothing to do.
+    /// </summary>
+    private static void TrimNativeHeap()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        try
+        {
+            _ = NativeMethods.MallocTrim(0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A C library without malloc_trim keeps its free memory; RSS then says so.
+        }
     }
 
     /// <summary>
@@ -56,5 +84,11 @@ internal static class Measure
     {
         using var self = Process.GetCurrentProcess();
         return self.Threads.Count;
+    }
+
+    private static partial class NativeMethods
+    {
+        [LibraryImport("libc", EntryPoint = "malloc_trim")]
+        public static partial int MallocTrim(nuint pad);
     }
 }

@@ -6,7 +6,9 @@ namespace Aggregator.Benchmarks;
 /// <summary>
 /// Runs the benchmarks. <c>--smoke</c> runs each benchmark method once in this process (CI: they keep building and
 /// running; nothing is measured), and the churn and selections runners at a small size. <c>memory</c> reports bytes
-/// per series; <c>scrape-node</c> and <c>scrape-cluster</c> run the end-to-end scrape cases; <c>churn [N]</c> (default
+/// per series; <c>scrape-node</c> and <c>scrape-cluster</c> run the end-to-end scrape cases; <c>large-node [N]</c> a
+/// cluster scrape of a node holding N series (default 2,000,000); <c>node-curve [sizes]</c> clusters of 3, 10 and 30
+/// actor systems in this process; <c>churn [N]</c> (default
 /// 1,000,000 short-lived workers) and <c>selections [N]</c> (default 10,000 distinct selections) the state-growth cases;
 /// <c>auth</c> the basic-auth timing and guessing cases against a node process; <c>telemetry [rounds]</c> the actor
 /// telemetry throughput case (issue 13).
@@ -46,6 +48,11 @@ public static class Program
             case "scrape-cluster":
                 await ScrapeRunner.ClusterAsync();
                 return 0;
+            case "node-curve":
+                await NodeCurveRunner.RunAsync(args.Length > 1 ? [.. args[1..].Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture))] : [3, 10, 30]);
+                return 0;
+            case "large-node":
+                return await LargeNodeRunner.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : LargeNodeRunner.DefaultSeries);
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
                 return 0;

@@ -42,6 +42,7 @@ public static class ScrapeRunner
         var serializer = new AggregatorSerializer((ExtendedActorSystem)system);
         var bytes = serializer.ToBinary(reply);
         Console.WriteLine($"node reply on the wire: {bytes.Length} B for {SeriesPerWorker} merged series = {bytes.Length / (double)SeriesPerWorker:F1} B per series");
+        ChangesBytes(reply);
         var collect = Median(20, () => extension.CollectAsync().GetAwaiter().GetResult());
         var encode = Median(20, () => serializer.ToBinary(reply));
         var decode = Median(20, () => serializer.FromBinary(bytes, AggregatorSerializer.CollectReplyManifest));
@@ -53,24 +54,51 @@ public static class ScrapeRunner
         await system.Terminate();
     }
 
-    public static async Task ClusterAsync()
+    /// <summary>
+    /// Issue 15's cluster case: 3 node processes × 8 load workers × 10,000 series, scraped for the whole cluster at two
+    /// of them in turns: one with replies of changes (the default), one with whole-snapshot replies
+    /// (<c>aggregator.cluster.delta-replies = off</c>), so both paths are measured at the same moment. Reported: the
+    /// medians, p99 and the serving node's CPU per scrape; once with no series changing, once with
+    /// <paramref name="changePercent"/>% changing between scrapes.
+    /// </summary>
+    public static async Task ClusterAsync(double changePercent = 1, int scrapes = Scrapes)
+    {
+        foreach (var change in new[] { 0, changePercent })
+        {
+            await ClusterOnceAsync(change, scrapes);
+        }
+    }
+
+    private static async Task ClusterOnceAsync(double changePercent, int scrapes)
     {
         var remoting = Enumerable.Range(0, 3).Select(_ => NodeProcesses.FreePort()).ToArray();
         var http = Enumerable.Range(0, 3).Select(_ => NodeProcesses.FreePort()).ToArray();
         var seeds = $"akka.tcp://aggregator@127.0.0.1:{remoting[0]}";
+        var fullReplies = Path.Combine(Path.GetTempPath(), $"aggregator-full-replies-{Environment.ProcessId}.hocon");
+        await File.WriteAllTextAsync(fullReplies, "aggregator.cluster.delta-replies = off\n");
         var nodes = new List<Process>();
         try
         {
             for (var i = 0; i < 3; i++)
             {
-                nodes.Add(NodeProcesses.Start(
+                string[] arguments =
+                [
                     $"--Node:Port={remoting[i]}", $"--Node:HttpUrl=http://127.0.0.1:{http[i]}", $"--Node:SeedNodes={seeds}",
-                    "--Node:DemoWorkers=0", $"--Node:LoadWorkers={Workers}", $"--Node:LoadSeries={SeriesPerWorker}"));
+                    "--Node:DemoWorkers=0", $"--Node:LoadWorkers={Workers}", $"--Node:LoadSeries={SeriesPerWorker}",
+                    $"--Node:LoadChangePercent={changePercent.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+                ];
+                nodes.Add(NodeProcesses.Start(i == 1 ? [.. arguments, $"--Node:HoconFile={fullReplies}"] : arguments));
             }
 
-            var url = new Uri($"http://127.0.0.1:{http[0]}/metrics");
-            await WaitForNodesAsync(url, 3);
-            await Measure("cluster, 3 processes x 8 workers x 10,000 series", url);
+            var changes = new Uri($"http://127.0.0.1:{http[0]}/metrics");
+            var full = new Uri($"http://127.0.0.1:{http[1]}/metrics");
+            await WaitForNodesAsync(changes, 3);
+            await WaitForNodesAsync(full, 3);
+            await MeasureInTurnsAsync(
+                $"cluster, 3 processes x 8 workers x 10,000 series, {changePercent}% changing",
+                ("replies of changes", changes, nodes[0]),
+                ("whole replies", full, nodes[1]),
+                scrapes);
         }
         finally
         {
@@ -78,6 +106,45 @@ public static class ScrapeRunner
             {
                 NodeProcesses.Stop(node);
             }
+
+            File.Delete(fullReplies);
+        }
+    }
+
+    // Scrapes each endpoint in turns (which goes first alternates), reporting medians, p99 and the CPU time its
+    // serving process spent per scrape.
+    private static async Task MeasureInTurnsAsync(string name, (string Name, Uri Url, Process Server) a, (string Name, Uri Url, Process Server) b, int scrapes)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var bytes = new long[2];
+        for (var i = 0; i < Warmup; i++)
+        {
+            bytes[0] = (await client.GetByteArrayAsync(a.Url)).Length;
+            bytes[1] = (await client.GetByteArrayAsync(b.Url)).Length;
+        }
+
+        var times = new[] { new List<double>(scrapes), new List<double>(scrapes) };
+        var cpu = new TimeSpan[2];
+        var targets = new[] { a, b };
+        for (var i = 0; i < scrapes; i++)
+        {
+            for (var k = 0; k < 2; k++)
+            {
+                var which = (i + k) % 2;
+                var before = NodeProcesses.CpuTime(targets[which].Server);
+                var clock = Stopwatch.StartNew();
+                using var response = await client.GetAsync(targets[which].Url, HttpCompletionOption.ResponseContentRead);
+                response.EnsureSuccessStatusCode();
+                times[which].Add(clock.Elapsed.TotalMilliseconds);
+                cpu[which] += NodeProcesses.CpuTime(targets[which].Server) - before;
+            }
+        }
+
+        for (var k = 0; k < 2; k++)
+        {
+            times[k].Sort();
+            Console.WriteLine(System.FormattableString.Invariant(
+                $"{name}, {targets[k].Name}: median {times[k][times[k].Count / 2]:F1} ms, p99 {times[k][(int)Math.Ceiling(times[k].Count * 0.99) - 1]:F1} ms, serving node CPU {cpu[k].TotalMilliseconds / scrapes:F1} ms per scrape, body {bytes[k]} B, {scrapes} scrapes"));
         }
     }
 
@@ -101,6 +168,21 @@ public static class ScrapeRunner
 
         times.Sort();
         Console.WriteLine($"{name}: median {times[times.Count / 2]:F1} ms, p99 {times[(int)Math.Ceiling(times.Count * 0.99) - 1]:F1} ms, min {times[0]:F1} ms, body {bytes} B, {Scrapes} scrapes");
+    }
+
+    // What a reply of changes carries for the same merged snapshot: in full, unchanged, and with 1% of its series changed.
+    private static void ChangesBytes(NodeCollectorProtocol.CollectReply reply)
+    {
+        var encoder = new ChangesCodec.Encoder();
+        var full = encoder.Encode(0, reply.Answered, reply.Missing, reply.Snapshot);
+        var unchanged = encoder.Encode(encoder.Sequence, reply.Answered, reply.Missing, reply.Snapshot);
+        var family = reply.Snapshot.Find("load_requests")!;
+        var changedSeries = family.Series.Select((series, i) => i % 100 == 0 ? SeriesSnapshot.ForValue([.. series.LabelValues], series.Value + 1) : series).ToArray();
+        var changedSnapshot = new MetricsSnapshot(reply.Snapshot.Families.Select(f => f == family ? new MetricFamilySnapshot(f.Definition, changedSeries) : f));
+        var changed = encoder.Encode(encoder.Sequence, reply.Answered, reply.Missing, changedSnapshot);
+        var series = reply.Snapshot.Families.Sum(f => f.Series.Count);
+        Console.WriteLine(System.FormattableString.Invariant(
+            $"reply of changes for {series} series: full {full.Length} B ({full.Length / (double)series:F1} B per series), unchanged {unchanged.Length} B ({unchanged.Length / (double)series:F4} B per series), 1% changed {changed.Length} B"));
     }
 
     private static double Median(int runs, Action action)

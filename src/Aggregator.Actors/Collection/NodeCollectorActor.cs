@@ -12,7 +12,7 @@ namespace Aggregator.Actors.Collection;
 /// retired workers (one per parent path, see <see cref="MergeEngine"/>). Concurrent requests for the same selection
 /// join the collection in flight.
 /// </summary>
-internal sealed class NodeCollectorActor : FanOutCollector<WorkerSelection>
+internal sealed class NodeCollectorActor : FanOutCollector<NodeCollectorActor.CollectionKey>
 {
     private const string WorkerLevel = "worker";
     private const string NodeLevel = "node";
@@ -34,37 +34,44 @@ internal sealed class NodeCollectorActor : FanOutCollector<WorkerSelection>
         Receive<NodeCollectorProtocol.RegisterWorker>(r => Register(r.Worker));
         Receive<NodeCollectorProtocol.WorkerRetired>(OnRetired);
         Receive<Terminated>(t => OnTerminated(t.ActorRef));
-        Receive<NodeCollectorProtocol.Collect>(c => StartOrJoin(
-            c.Selection,
-            Sender,
-            () => [.. _workers.Where(w => c.Selection.Matches(w.Value)).Select(w => Target(w.Key, w.Value))],
-            c.Timeout ?? _extension.Settings.CollectionTimeout,
-            c));
+        Receive<NodeCollectorProtocol.Collect>(c =>
+        {
+            var families = c.Families ?? FamilyFilter.All;
+            StartOrJoin(
+                new CollectionKey(c.Selection, families),
+                Sender,
+                () => [.. _workers.Where(w => c.Selection.Matches(w.Value)).Select(w => Target(w.Key, w.Value, families))],
+                c.Timeout ?? _extension.Settings.CollectionTimeout,
+                c);
+        });
     }
 
     public static Props Props(AggregatorExtension extension) => Akka.Actor.Props.Create(() => new NodeCollectorActor(extension)).WithDispatcher(AggregatorExtension.DispatcherId);
 
     protected override object Complete(CompletedCollection completed)
     {
-        var selection = ((NodeCollectorProtocol.Collect)completed.Request).Selection;
+        var request = (NodeCollectorProtocol.Collect)completed.Request;
+        var selection = request.Selection;
+        var families = request.Families ?? FamilyFilter.All;
         var sources = completed.Answered
             .Select(a => new MergeSource(a.Target.MergeName, a.Snapshot, WorkerLevel))
-            .Append(new MergeSource("shared", _extension.Shared.Collect(), WorkerLevel))
+            .Append(new MergeSource("shared", _extension.Shared.Collect(families), WorkerLevel))
             .ToArray();
-        var merged = _engine.Merge(sources, completed.Missing.Select(m => m.MergeName), selection.IsAll ? null : selection);
+        var merged = _engine.Merge(sources, completed.Missing.Select(m => m.MergeName), selection.IsAll ? null : selection, families);
 
         var answered = completed.Answered.Select(a => a.Target.ReportName).ToArray();
         var missing = completed.Missing.Select(m => m.ReportName).ToArray();
-        var self = AggregatorSelfMetrics.Snapshot(WorkerLevel, NodeLevel, answered, missing, completed.Elapsed.TotalSeconds, _engine);
+        var self = families.Apply(AggregatorSelfMetrics.Snapshot(WorkerLevel, NodeLevel, answered, missing, completed.Elapsed.TotalSeconds, _engine));
         return new NodeCollectorProtocol.CollectReply(SnapshotMerger.Combine(merged.Snapshot, self), answered, missing);
     }
 
-    private FanOutTarget Target(IActorRef worker, string path) => new(
+    private FanOutTarget Target(IActorRef worker, string path, FamilyFilter families) => new(
         path,
         _extension.SourceName(worker),
         async (id, timeout) =>
         {
-            var reply = await worker.Ask<NodeCollectorProtocol.CollectSnapshotReply>(new NodeCollectorProtocol.CollectSnapshot(id), timeout).ConfigureAwait(false);
+            var request = new NodeCollectorProtocol.CollectSnapshot(id, families.IsAll ? null : families);
+            var reply = await worker.Ask<NodeCollectorProtocol.CollectSnapshotReply>(request, timeout).ConfigureAwait(false);
 
             // A reply must answer this request; anything else is treated as no answer.
             return reply.RequestId == id ? reply.Snapshot : throw new InvalidOperationException($"{path} answered request {reply.RequestId}, not {id}.");
@@ -113,4 +120,10 @@ internal sealed class NodeCollectorActor : FanOutCollector<WorkerSelection>
             ? parent
             : AnyPathGroup;
     }
+
+    /// <summary>
+    /// What collections are shared by: the worker selection and the family filter, compared exactly (no delimiter can
+    /// make two different requests equal).
+    /// </summary>
+    internal sealed record CollectionKey(WorkerSelection Workers, FamilyFilter Families);
 }

@@ -50,7 +50,7 @@ public sealed class WorkerMetrics
         }
 
         Telemetry?.BeforeCollect();
-        sender.Tell(new NodeCollectorProtocol.CollectSnapshotReply(request.RequestId, Registry.Collect()), _self);
+        sender.Tell(new NodeCollectorProtocol.CollectSnapshotReply(request.RequestId, Registry.Collect(request.Families ?? FamilyFilter.All)), _self);
         return true;
     }
 

@@ -6,6 +6,7 @@ using Aggregator.Actors;
 using Aggregator.Actors.Collection;
 using Aggregator.Actors.Protocol;
 using Aggregator.Cluster.Protocol;
+using Aggregator.Cluster.Serialization;
 using Aggregator.Metrics;
 using Aggregator.Metrics.Merging;
 using static Akka.Cluster.ClusterEvent;
@@ -20,7 +21,7 @@ namespace Aggregator.Cluster.Collection;
 /// totals, including members that joined later or restarted. Until this node has read the replicated totals it answers
 /// nothing (<see cref="ClusterStateNotReadyException"/>).
 /// </summary>
-internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>, IWithTimers
+internal sealed class ClusterCollectorActor : FanOutCollector<ClusterCollectorActor.CollectionKey>, IWithTimers
 {
     private const string NodeLevel = "node";
     private const string ClusterLevel = "cluster";
@@ -30,6 +31,10 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>,
 
     // How long the first read of the replicated totals waits for a majority before it is tried again.
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(3);
+
+    // Decoders of replies of changes kept at most (members times the selections asked of them); beyond, all are dropped
+    // and the next replies come in full.
+    private const int MaxDecoders = 256;
 
     private readonly AggregatorClusterSettings _settings;
     private readonly Akka.Cluster.Cluster _cluster;
@@ -44,6 +49,13 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>,
     // What a selection needs to know of live members (by address) and departed groups (by incarnation or role set).
     private readonly Dictionary<string, MemberInfo> _directory = new(StringComparer.Ordinal);
     private bool _ready;
+
+    // Replies of changes: this collector's session (a new one per incarnation, so nodes never take it for an earlier
+    // one), what it decoded last per node and selection, and the exchanges whose chunks are arriving.
+    private readonly long _session = Random.Shared.NextInt64(1, long.MaxValue);
+    private readonly Dictionary<(Address Node, WorkerSelection Workers, FamilyFilter Families), ChangesCodec.Decoder> _decoders = [];
+    private readonly Dictionary<long, Exchange> _exchanges = [];
+    private long _nextExchange;
 
     // The replicated state last read: applied again to a member's group when this node sees it removed, and consulted
     // before asking the replicas to fold.
@@ -83,6 +95,8 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>,
         Receive<UpdateSuccess>(_ => { });
         Receive<IUpdateFailure>(f => _log.Warning("Replicating departed members' totals failed: {0}", f));
         Receive<FoldTick>(_ => FoldIfOldest());
+        Receive<ChangesProtocol.ChangesChunk>(OnChunk);
+        Receive<ExchangeExpired>(e => _exchanges.Remove(e.Exchange));
         Receive<ClusterCollectorProtocol.Collect>(c =>
         {
             if (!_ready)
@@ -93,7 +107,8 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>,
             }
 
             var timeout = c.Timeout ?? _settings.CollectionTimeout;
-            StartOrJoin(new ClusterSelection(c.Nodes, c.Workers, _directory.GetValueOrDefault), Sender, () => Targets(c), timeout, c);
+            var key = new CollectionKey(new ClusterSelection(c.Nodes, c.Workers, _directory.GetValueOrDefault), c.Families ?? FamilyFilter.All);
+            StartOrJoin(key, Sender, () => Targets(c, key.Families), timeout, c);
         });
     }
 
@@ -129,16 +144,22 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>,
             .Where(a => _directory.GetValueOrDefault(a.Target.MergeName)?.Address is not null)
             .Select(a => new MergeSource(a.Target.MergeName, a.Snapshot, NodeLevel))
             .ToArray();
-        var merged = _engine.Merge(sources, completed.Missing.Select(m => m.MergeName), selection);
+        var families = request.Families ?? FamilyFilter.All;
+        var merged = _engine.Merge(sources, completed.Missing.Select(m => m.MergeName), selection, families);
 
         var answered = completed.Answered.Select(a => a.Target.ReportName).ToArray();
         var missing = completed.Missing.Select(m => m.ReportName).ToArray();
-        var self = AggregatorSelfMetrics.Snapshot(NodeLevel, ClusterLevel, answered, missing, completed.Elapsed.TotalSeconds, _engine);
+        var self = families.Apply(AggregatorSelfMetrics.Snapshot(NodeLevel, ClusterLevel, answered, missing, completed.Elapsed.TotalSeconds, _engine));
         return new ClusterCollectorProtocol.CollectReply(SnapshotMerger.Combine(merged.Snapshot, self), answered, missing);
     }
 
     private void OnRemoved(Member member)
     {
+        foreach (var key in _decoders.Keys.Where(k => k.Node == member.Address).ToArray())
+        {
+            _decoders.Remove(key);
+        }
+
         _members.Remove(member.Address);
         _unreachable.Remove(member.Address);
         var name = member.Address.ToString();
@@ -218,7 +239,7 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>,
             d => DepartedLedger.FoldDue(d, cluster, now, now - retention, now - retention)));
     }
 
-    private List<FanOutTarget> Targets(ClusterCollectorProtocol.Collect collect)
+    private List<FanOutTarget> Targets(ClusterCollectorProtocol.Collect collect, FamilyFilter families)
     {
         var targets = new List<FanOutTarget>();
         foreach (var (address, member) in _members)
@@ -230,13 +251,15 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>,
 
             var askable = member.Status == MemberStatus.Up && !_unreachable.Contains(address);
             var name = address.ToString();
-            targets.Add(new FanOutTarget(name, name, askable ? AskNode(address, collect.Workers) : null));
+            targets.Add(new FanOutTarget(name, name, !askable ? null : _settings.DeltaReplies && address != _cluster.SelfAddress
+                ? AskChanges(address, collect.Workers, families)
+                : AskNode(address, collect.Workers, families)));
         }
 
         return targets;
     }
 
-    private Func<long, TimeSpan, Task<MetricsSnapshot>> AskNode(Address address, WorkerSelection workers)
+    private Func<long, TimeSpan, Task<MetricsSnapshot>> AskNode(Address address, WorkerSelection workers, FamilyFilter families)
     {
         var selection = address == _cluster.SelfAddress
             ? null
@@ -246,12 +269,117 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterSelection>,
         {
             // The node's budget follows the collection's asks, not the first requester: a hurried first one must not
             // leave the nodes' answers short for those who join.
-            var request = new NodeCollectorProtocol.Collect(workers, askTimeout * NodeTimeoutShare);
+            var request = new NodeCollectorProtocol.Collect(workers, askTimeout * NodeTimeoutShare, families.IsAll ? null : families);
             var reply = selection is null
                 ? await local.Ask<NodeCollectorProtocol.CollectReply>(request, askTimeout).ConfigureAwait(false)
                 : await selection.Ask<NodeCollectorProtocol.CollectReply>(request, askTimeout).ConfigureAwait(false);
             return reply.Snapshot;
         };
+    }
+
+    // Asks a remote node's changes endpoint; its chunks arrive here (OnChunk), and the task completes once all have.
+    private Func<long, TimeSpan, Task<MetricsSnapshot>> AskChanges(Address address, WorkerSelection workers, FamilyFilter families)
+    {
+        var endpoint = Context.ActorSelection(new RootActorPath(address) / "system" / ChangesEndpointActor.Name);
+        return (_, askTimeout) =>
+        {
+            var id = ++_nextExchange;
+            var exchange = new Exchange(address, workers, families);
+            _exchanges[id] = exchange;
+            var decoder = _decoders.GetValueOrDefault((address, workers, families));
+            var request = new ChangesProtocol.CollectChanges(id, _session, decoder?.Sequence ?? 0, workers, families, askTimeout * NodeTimeoutShare, Self);
+            endpoint.Tell(request, Self);
+            var expired = new ExchangeExpired(id);
+            Timers.StartSingleTimer(expired, expired, askTimeout);
+            return exchange.Reply.Task.WaitAsync(askTimeout);
+        };
+    }
+
+    private void OnChunk(ChangesProtocol.ChangesChunk chunk)
+    {
+        // A chunk of an exchange that expired, or of a node removed since, is late: dropped.
+        if (!_exchanges.TryGetValue(chunk.Exchange, out var exchange))
+        {
+            return;
+        }
+
+        exchange.Chunks ??= new byte[chunk.Count][];
+        if (chunk.Count != exchange.Chunks.Length || chunk.Index < 0 || chunk.Index >= chunk.Count)
+        {
+            _exchanges.Remove(chunk.Exchange);
+            exchange.Reply.TrySetException(new InvalidOperationException($"{exchange.Node} sent chunk {chunk.Index} of {chunk.Count}, not of {exchange.Chunks.Length}."));
+            return;
+        }
+
+        if (exchange.Chunks[chunk.Index] is null)
+        {
+            exchange.Chunks[chunk.Index] = chunk.Bytes;
+            exchange.Received++;
+        }
+
+        if (exchange.Received < exchange.Chunks.Length)
+        {
+            return;
+        }
+
+        _exchanges.Remove(chunk.Exchange);
+        Timers.Cancel(new ExchangeExpired(chunk.Exchange));
+        var bytes = exchange.Chunks.Length == 1 ? exchange.Chunks[0]! : Concat(exchange.Chunks!);
+        var key = (exchange.Node, exchange.Workers, exchange.Families);
+        if (!_decoders.TryGetValue(key, out var decoder))
+        {
+            if (_decoders.Count >= MaxDecoders)
+            {
+                _decoders.Clear();
+            }
+
+            _decoders[key] = decoder = new ChangesCodec.Decoder();
+        }
+
+        try
+        {
+            exchange.Reply.TrySetResult(decoder.Decode(bytes).Snapshot);
+        }
+        catch (Exception error) when (error is System.Runtime.Serialization.SerializationException or ArgumentException)
+        {
+            // The decoder dropped its state: the next request names no base, and the node replies in full.
+            _log.Warning("A reply of changes from {0} could not be applied ({1}); the next one will be full.", exchange.Node, error.Message);
+            exchange.Reply.TrySetException(error);
+        }
+    }
+
+    private static byte[] Concat(byte[][] chunks)
+    {
+        var bytes = new byte[chunks.Sum(c => c.Length)];
+        var offset = 0;
+        foreach (var chunk in chunks)
+        {
+            chunk.CopyTo(bytes, offset);
+            offset += chunk.Length;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>What collections are shared by: the node and worker selection and the family filter, compared exactly.</summary>
+    internal sealed record CollectionKey(ClusterSelection Selection, FamilyFilter Families);
+
+    private sealed record ExchangeExpired(long Exchange);
+
+    /// <summary>One node's reply of changes as its chunks arrive.</summary>
+    private sealed class Exchange(Address node, WorkerSelection workers, FamilyFilter families)
+    {
+        public Address Node { get; } = node;
+
+        public WorkerSelection Workers { get; } = workers;
+
+        public FamilyFilter Families { get; } = families;
+
+        public TaskCompletionSource<MetricsSnapshot> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public byte[]?[]? Chunks { get; set; }
+
+        public int Received { get; set; }
     }
 
     private sealed class ReadDeparted

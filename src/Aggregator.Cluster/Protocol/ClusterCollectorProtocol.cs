@@ -8,9 +8,10 @@ public static class ClusterCollectorProtocol
 {
     /// <summary>
     /// Asks for the merge of the selected nodes (each merging its selected workers), waiting at most
-    /// <paramref name="Timeout"/> (null: the configured cluster collection timeout).
+    /// <paramref name="Timeout"/> (null: the configured cluster collection timeout), with only the families
+    /// <paramref name="Families"/> selects (null: every family): the filter travels to every node and worker.
     /// </summary>
-    public sealed record Collect(NodeSelection Nodes, WorkerSelection Workers, TimeSpan? Timeout = null);
+    public sealed record Collect(NodeSelection Nodes, WorkerSelection Workers, TimeSpan? Timeout = null, FamilyFilter? Families = null);
 
     /// <summary>The cluster-wide merged snapshot, with the nodes that answered and those that did not.</summary>
     public sealed record CollectReply(MetricsSnapshot Snapshot, IReadOnlyList<string> Answered, IReadOnlyList<string> Missing);

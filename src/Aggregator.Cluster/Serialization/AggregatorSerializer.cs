@@ -3,6 +3,8 @@ using Akka.Actor;
 using Akka.Serialization;
 using Aggregator.Actors;
 using Aggregator.Actors.Protocol;
+using Aggregator.Cluster.Protocol;
+using Aggregator.Metrics;
 
 namespace Aggregator.Cluster.Serialization;
 
@@ -18,14 +20,26 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
     /// <summary>The serializer's identifier, as bound in the configuration.</summary>
     public const int SerializerId = 1347;
 
-    /// <summary>The manifest of <see cref="NodeCollectorProtocol.Collect"/>, version 1.</summary>
-    public const string CollectManifest = "AC1";
+    /// <summary>
+    /// The manifest of <see cref="NodeCollectorProtocol.Collect"/> with a family filter, version 2. A request without
+    /// one is still written as version 1, which nodes one version older read.
+    /// </summary>
+    public const string CollectManifest = "AC2";
+
+    /// <summary>The manifest of <see cref="NodeCollectorProtocol.Collect"/>, version 1 (no family filter).</summary>
+    public const string CollectManifestV1 = "AC1";
 
     /// <summary>The manifest of <see cref="NodeCollectorProtocol.CollectReply"/>, version 2 (families carry the per-node flag).</summary>
     public const string CollectReplyManifest = "ACR2";
 
     /// <summary>The manifest of <see cref="NodeCollectorProtocol.CollectReply"/>, version 1 (no per-node flag), still read.</summary>
     public const string CollectReplyManifestV1 = "ACR1";
+
+    /// <summary>The manifest of a request for a reply of changes (internal), version 1.</summary>
+    public const string CollectChangesManifest = "ACH1";
+
+    /// <summary>The manifest of a chunk of a reply of changes (internal), version 1.</summary>
+    public const string ChangesChunkManifest = "ACK1";
 
     /// <summary>Creates the serializer for <paramref name="system"/>.</summary>
     public AggregatorSerializer(ExtendedActorSystem system)
@@ -39,8 +53,11 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
     /// <inheritdoc />
     public override string Manifest(object o) => o switch
     {
+        NodeCollectorProtocol.Collect { Families: null or { IsAll: true } } => CollectManifestV1,
         NodeCollectorProtocol.Collect => CollectManifest,
         NodeCollectorProtocol.CollectReply => CollectReplyManifest,
+        ChangesProtocol.CollectChanges => CollectChangesManifest,
+        ChangesProtocol.ChangesChunk => ChangesChunkManifest,
         _ => throw new SerializationException($"AggregatorSerializer cannot serialize {o?.GetType().FullName ?? "null"}."),
     };
 
@@ -48,10 +65,12 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
     public override byte[] ToBinary(object obj) => obj switch
     {
         NodeCollectorProtocol.Collect collect => SnapshotCodec.Encode(
-            [collect.Selection.Patterns],
+            collect.Families is { IsAll: false } families ? [collect.Selection.Patterns, families.Names] : [collect.Selection.Patterns],
             null,
             collect.Timeout is { } timeout ? (long)timeout.TotalMilliseconds : -1),
         NodeCollectorProtocol.CollectReply reply => SnapshotCodec.Encode([reply.Answered, reply.Missing], reply.Snapshot, 0),
+        ChangesProtocol.CollectChanges request => EncodeCollectChanges(request),
+        ChangesProtocol.ChangesChunk chunk => EncodeChunk(chunk),
         _ => throw new SerializationException($"AggregatorSerializer cannot serialize {obj?.GetType().FullName ?? "null"}."),
     };
 
@@ -62,10 +81,15 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
         switch (manifest)
         {
             case CollectManifest:
+            case CollectManifestV1:
             {
-                // The Collect format has not changed since version 1, and it holds no snapshot.
-                var (lists, _, timeoutMs) = SnapshotCodec.Decode(bytes, 1, 1);
-                return new NodeCollectorProtocol.Collect(new WorkerSelection(lists[0]), timeoutMs < 0 ? null : TimeSpan.FromMilliseconds(timeoutMs));
+                // Version 2 adds a second list, the family filter's names; neither holds a snapshot.
+                var v2 = manifest == CollectManifest;
+                var (lists, _, timeoutMs) = SnapshotCodec.Decode(bytes, v2 ? 2 : 1, 1);
+                return new NodeCollectorProtocol.Collect(
+                    new WorkerSelection(lists[0]),
+                    timeoutMs < 0 ? null : TimeSpan.FromMilliseconds(timeoutMs),
+                    v2 ? new FamilyFilter(lists[1]) : null);
             }
 
             case CollectReplyManifest:
@@ -78,8 +102,84 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
                     lists[1]);
             }
 
+            case CollectChangesManifest:
+                return DecodeCollectChanges(bytes);
+
+            case ChangesChunkManifest:
+                return DecodeChunk(bytes);
+
             default:
                 throw new SerializationException($"AggregatorSerializer does not know manifest '{manifest}'.");
         }
+    }
+
+    private static byte[] EncodeCollectChanges(ChangesProtocol.CollectChanges request)
+    {
+        var body = new BinaryEncoder(128);
+        body.WriteSigned(request.Exchange);
+        body.WriteSigned(request.Session);
+        body.WriteSigned(request.BaseSequence);
+        body.WriteSigned((long)request.Timeout.TotalMilliseconds);
+        body.WriteString(Akka.Serialization.Serialization.SerializedActorPath(request.ReplyTo));
+        WriteStrings(body, request.Workers.Patterns);
+        WriteStrings(body, request.Families.Names);
+        return body.ToArray();
+    }
+
+    private ChangesProtocol.CollectChanges DecodeCollectChanges(byte[] bytes)
+    {
+        var reader = new BinaryDecoder(bytes);
+        var exchange = reader.ReadSigned();
+        var session = reader.ReadSigned();
+        var baseSequence = reader.ReadSigned();
+        var timeoutMs = reader.ReadSigned();
+        var replyTo = system.Provider.ResolveActorRef(reader.ReadString());
+        var workers = new WorkerSelection(ReadStrings(ref reader));
+        var families = new FamilyFilter(ReadStrings(ref reader));
+        if (!reader.AtEnd || timeoutMs < 0)
+        {
+            throw new SerializationException("A request for a reply of changes is corrupt.");
+        }
+
+        return new ChangesProtocol.CollectChanges(exchange, session, baseSequence, workers, families, TimeSpan.FromMilliseconds(timeoutMs), replyTo);
+    }
+
+    private static byte[] EncodeChunk(ChangesProtocol.ChangesChunk chunk)
+    {
+        var body = new BinaryEncoder(chunk.Bytes.Length + 32);
+        body.WriteSigned(chunk.Exchange);
+        body.WriteVarint(chunk.Index);
+        body.WriteVarint(chunk.Count);
+        body.WriteBytes(chunk.Bytes);
+        return body.ToArray();
+    }
+
+    private static ChangesProtocol.ChangesChunk DecodeChunk(byte[] bytes)
+    {
+        var reader = new BinaryDecoder(bytes);
+        var exchange = reader.ReadSigned();
+        var index = reader.ReadCount(int.MaxValue);
+        var count = reader.ReadCount(int.MaxValue);
+        return new ChangesProtocol.ChangesChunk(exchange, index, count, bytes.AsSpan(reader.Position).ToArray());
+    }
+
+    private static void WriteStrings(BinaryEncoder body, IReadOnlyList<string> strings)
+    {
+        body.WriteVarint(strings.Count);
+        foreach (var s in strings)
+        {
+            body.WriteString(s);
+        }
+    }
+
+    private static string[] ReadStrings(ref BinaryDecoder reader)
+    {
+        var strings = new string[reader.ReadCount(SeriesCodec.MaxCount)];
+        for (var i = 0; i < strings.Length; i++)
+        {
+            strings[i] = reader.ReadString();
+        }
+
+        return strings;
     }
 }

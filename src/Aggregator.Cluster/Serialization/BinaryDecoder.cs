@@ -18,6 +18,9 @@ internal ref struct BinaryDecoder
 
     public readonly bool AtEnd => _position == _bytes.Length;
 
+    /// <summary>How many bytes have been read.</summary>
+    public readonly int Position => _position;
+
     public byte ReadByte()
     {
         Need(1);

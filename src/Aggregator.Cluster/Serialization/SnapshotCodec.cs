@@ -11,40 +11,19 @@ namespace Aggregator.Cluster.Serialization;
 /// </summary>
 /// <remarks>
 /// Versions (carried by the serializer's manifests): 1 wrote a family's timestamp flag as a byte 0 or 1; 2 writes a
-/// byte of <see cref="FamilyFlags"/> there (timestamped, per-node). Encoding writes the current version; decoding reads
+/// byte of family flags there (timestamped, per-node; see <see cref="SeriesCodec"/>). Encoding writes the current version; decoding reads
 /// both.
 /// </remarks>
 internal sealed class SnapshotCodec
 {
-    // The largest whole number a double holds exactly; beyond it values are written raw.
-    private const double MaxExactInteger = 9007199254740992d;
-
     // Guards against absurd counts in a corrupt payload before anything is allocated for them.
-    private const int MaxCount = 100_000_000;
+    private const int MaxCount = SeriesCodec.MaxCount;
 
     private readonly Dictionary<string, int> _indices = new(StringComparer.Ordinal);
     private readonly List<string> _table = [];
     private readonly BinaryEncoder _body;
 
     private SnapshotCodec(int capacity) => _body = new BinaryEncoder(capacity);
-
-    [Flags]
-    private enum FamilyFlags : byte
-    {
-        None = 0,
-        Timestamped = 1,
-        PerNode = 2,
-    }
-
-    [Flags]
-    private enum SeriesFlags : byte
-    {
-        None = 0,
-        IntegerValue = 1,
-        HasTimestamp = 2,
-        HasCreated = 4,
-        CreatedInMilliseconds = 8,
-    }
 
     /// <summary>Writes a message body: string lists, then optionally a snapshot, behind the string table.</summary>
     public static byte[] Encode(IReadOnlyList<IReadOnlyList<string>> stringLists, MetricsSnapshot? snapshot, long extra)
@@ -121,14 +100,7 @@ internal sealed class SnapshotCodec
     private static int EstimateSize(MetricsSnapshot? snapshot) =>
         snapshot is null ? 64 : 64 + snapshot.Families.Sum(f => 64 + (f.Series.Count * 12));
 
-    private static string Ref(ref BinaryDecoder reader, string[] table)
-    {
-        var index = reader.ReadVarint();
-        return index < (ulong)table.Length ? table[index] : throw new SerializationException($"String index {index} is outside the table of {table.Length}.");
-    }
-
-    private static bool IsExactInteger(double value) =>
-        Math.Abs(value) <= MaxExactInteger && value == Math.Floor(value) && !(value == 0 && double.IsNegative(value));
+    private static string Ref(ref BinaryDecoder reader, string[] table) => SeriesCodec.Ref(ref reader, table);
 
     private static MetricsSnapshot ReadSnapshot(ref BinaryDecoder reader, string[] table, int version)
     {
@@ -143,117 +115,16 @@ internal sealed class SnapshotCodec
 
     private static MetricFamilySnapshot ReadFamily(ref BinaryDecoder reader, string[] table, int version)
     {
-        var type = (MetricType)reader.ReadByte();
-        var name = Ref(ref reader, table);
-        var help = Ref(ref reader, table);
-        var labels = new string[reader.ReadCount(MaxCount)];
-        for (var i = 0; i < labels.Length; i++)
-        {
-            labels[i] = Ref(ref reader, table);
-        }
-
-        var flagsByte = reader.ReadByte();
-        var familyFlags = version == 1
-            ? (flagsByte == 1 ? FamilyFlags.Timestamped : FamilyFlags.None)
-            : (FamilyFlags)flagsByte;
-        if ((familyFlags & ~(FamilyFlags.Timestamped | FamilyFlags.PerNode)) != 0)
-        {
-            throw new SerializationException($"Family '{name}' has unknown flags 0x{flagsByte:X2}.");
-        }
-
-        var policy = (GaugeMergePolicy)reader.ReadByte();
-        var bounds = new double[reader.ReadCount(MaxCount)];
-        for (var i = 0; i < bounds.Length; i++)
-        {
-            bounds[i] = reader.ReadDouble();
-        }
-
-        if (!Enum.IsDefined(type) || !Enum.IsDefined(policy))
-        {
-            throw new SerializationException($"Family '{name}' has an unknown type {(int)type} or gauge policy {(int)policy}.");
-        }
-
-        MetricDefinition definition;
-        try
-        {
-            definition = new MetricDefinition(
-                type,
-                name,
-                help,
-                labels,
-                familyFlags.HasFlag(FamilyFlags.Timestamped),
-                policy,
-                type == MetricType.Histogram ? bounds : null,
-                familyFlags.HasFlag(FamilyFlags.PerNode));
-        }
-        catch (MetricDefinitionException error)
-        {
-            throw new SerializationException($"An Aggregator message holds an invalid family: {error.Message}", error);
-        }
-
+        var definition = SeriesCodec.ReadDefinition(ref reader, table, version);
         var series = new SeriesSnapshot[reader.ReadCount(MaxCount)];
-        long lastTimestamp = 0;
-        long lastCreated = 0;
+        var deltas = default(SeriesCodec.Deltas);
         for (var s = 0; s < series.Length; s++)
         {
-            var flags = (SeriesFlags)reader.ReadByte();
-            var values = new string[labels.Length];
-            for (var i = 0; i < values.Length; i++)
-            {
-                values[i] = Ref(ref reader, table);
-            }
-
-            double value = 0;
-            long count = 0;
-            double sum = 0;
-            long[]? buckets = null;
-            switch (type)
-            {
-                case MetricType.Histogram:
-                    buckets = new long[bounds.Length + 1];
-                    long running = 0;
-                    for (var b = 0; b < buckets.Length; b++)
-                    {
-                        running += (long)reader.ReadVarint();
-                        buckets[b] = running;
-                    }
-
-                    sum = ReadNumber(ref reader, flags);
-                    break;
-                case MetricType.Summary:
-                    count = (long)reader.ReadVarint();
-                    sum = ReadNumber(ref reader, flags);
-                    break;
-                default:
-                    value = ReadNumber(ref reader, flags);
-                    break;
-            }
-
-            var timestamp = SeriesSnapshot.NoTimestamp;
-            if (flags.HasFlag(SeriesFlags.HasTimestamp))
-            {
-                timestamp = lastTimestamp += reader.ReadSigned();
-            }
-
-            var created = double.NaN;
-            if (flags.HasFlag(SeriesFlags.HasCreated))
-            {
-                created = flags.HasFlag(SeriesFlags.CreatedInMilliseconds) ? (lastCreated += reader.ReadSigned()) / 1000.0 : reader.ReadDouble();
-            }
-
-            series[s] = type switch
-            {
-                MetricType.Histogram => SeriesSnapshot.ForHistogram(values, buckets!, sum, timestamp, created),
-                MetricType.Summary => SeriesSnapshot.ForSummary(values, count, sum, timestamp, created),
-                _ => SeriesSnapshot.ForValue(values, value, timestamp, created),
-            };
+            series[s] = SeriesCodec.ReadSeries(ref reader, definition, table, ref deltas);
         }
 
         return new MetricFamilySnapshot(definition, series);
     }
-
-    private static double ReadNumber(ref BinaryDecoder reader, SeriesFlags flags) =>
-        flags.HasFlag(SeriesFlags.IntegerValue) ? reader.ReadSigned() : reader.ReadDouble();
 
     private void WriteStringRef(string value)
     {
@@ -278,93 +149,12 @@ internal sealed class SnapshotCodec
 
     private void WriteFamily(MetricFamilySnapshot family)
     {
-        var definition = family.Definition;
-        _body.WriteByte((byte)definition.Type);
-
-        // The full exposed name, so that the receiver's definition gets the same family name back.
-        WriteStringRef(definition.SampleName());
-        WriteStringRef(definition.Help);
-        _body.WriteVarint(definition.LabelNames.Count);
-        foreach (var label in definition.LabelNames)
-        {
-            WriteStringRef(label);
-        }
-
-        _body.WriteByte((byte)((definition.Timestamped ? FamilyFlags.Timestamped : FamilyFlags.None) | (definition.PerNode ? FamilyFlags.PerNode : FamilyFlags.None)));
-        _body.WriteByte((byte)definition.GaugePolicy);
-        _body.WriteVarint(definition.Buckets.Count);
-        foreach (var bound in definition.Buckets)
-        {
-            _body.WriteDouble(bound);
-        }
-
+        SeriesCodec.WriteDefinition(_body, family.Definition, WriteStringRef);
         _body.WriteVarint(family.Series.Count);
-        long lastTimestamp = 0;
-        long lastCreated = 0;
+        var deltas = default(SeriesCodec.Deltas);
         foreach (var series in family.Series)
         {
-            var number = definition.Type is MetricType.Histogram or MetricType.Summary ? series.Sum : series.Value;
-            var createdMs = series.CreatedSeconds * 1000;
-            var createdExact = !double.IsNaN(series.CreatedSeconds) && IsExactInteger(createdMs) && createdMs / 1000 == series.CreatedSeconds;
-            var flags = (IsExactInteger(number) ? SeriesFlags.IntegerValue : SeriesFlags.None)
-                | (series.HasTimestamp ? SeriesFlags.HasTimestamp : SeriesFlags.None)
-                | (double.IsNaN(series.CreatedSeconds) ? SeriesFlags.None : SeriesFlags.HasCreated)
-                | (createdExact ? SeriesFlags.CreatedInMilliseconds : SeriesFlags.None);
-            _body.WriteByte((byte)flags);
-            foreach (var value in series.LabelValues)
-            {
-                WriteStringRef(value);
-            }
-
-            switch (definition.Type)
-            {
-                case MetricType.Histogram:
-                    long previous = 0;
-                    foreach (var cumulative in series.CumulativeBuckets)
-                    {
-                        _body.WriteVarint((ulong)(cumulative - previous));
-                        previous = cumulative;
-                    }
-
-                    WriteNumber(number, flags);
-                    break;
-                case MetricType.Summary:
-                    _body.WriteVarint((ulong)series.Count);
-                    WriteNumber(number, flags);
-                    break;
-                default:
-                    WriteNumber(number, flags);
-                    break;
-            }
-
-            if (series.HasTimestamp)
-            {
-                _body.WriteSigned(series.TimestampMs - lastTimestamp);
-                lastTimestamp = series.TimestampMs;
-            }
-
-            if (flags.HasFlag(SeriesFlags.CreatedInMilliseconds))
-            {
-                var ms = (long)createdMs;
-                _body.WriteSigned(ms - lastCreated);
-                lastCreated = ms;
-            }
-            else if (flags.HasFlag(SeriesFlags.HasCreated))
-            {
-                _body.WriteDouble(series.CreatedSeconds);
-            }
-        }
-    }
-
-    private void WriteNumber(double value, SeriesFlags flags)
-    {
-        if (flags.HasFlag(SeriesFlags.IntegerValue))
-        {
-            _body.WriteSigned((long)value);
-        }
-        else
-        {
-            _body.WriteDouble(value);
+            SeriesCodec.WriteSeries(_body, family.Definition, series, WriteStringRef, ref deltas);
         }
     }
 }

@@ -36,7 +36,7 @@ public sealed class ClusterScrapeSource : IScrapeSource
 
         var nodes = request.Nodes.Count == 0 && request.Roles.Count == 0 ? null : new NodeSelection(request.Roles, request.Nodes);
         var workers = request.Workers.Count == 0 ? null : new WorkerSelection(request.Workers);
-        var reply = await _cluster.CollectAsync(nodes, workers, request.Timeout, cancellationToken).ConfigureAwait(false);
+        var reply = await _cluster.CollectAsync(nodes, workers, request.Timeout, request.Families, cancellationToken).ConfigureAwait(false);
         return reply.Snapshot;
     }
 }

@@ -93,7 +93,8 @@ public sealed class MetricsEndpoint : IDisposable
             Values(request.Query["node"]),
             Values(request.Query["role"]),
             string.Equals(request.Query["scope"], "node", StringComparison.Ordinal),
-            Timeout(request));
+            Timeout(request),
+            new FamilyFilter(request.Query["name[]"]));
         MetricsSnapshot snapshot;
         try
         {
@@ -111,7 +112,8 @@ public sealed class MetricsEndpoint : IDisposable
             return;
         }
 
-        snapshot = NameFilter.Apply(snapshot, Values(request.Query["name[]"]));
+        // The sources here filter at the source already; a source of one's own may not, and then this pass does.
+        snapshot = scrape.Families!.Apply(snapshot);
         var format = ContentNegotiation.ChooseFormat(request.Headers.Accept);
         var gzip = ContentNegotiation.AcceptsGzip(request.Headers.AcceptEncoding);
         response.StatusCode = StatusCodes.Status200OK;

@@ -20,7 +20,7 @@ public sealed class NodeScrapeSource : IScrapeSource
     {
         ArgumentNullException.ThrowIfNull(request);
         var selection = request.Workers.Count == 0 ? null : new WorkerSelection(request.Workers);
-        var reply = await _extension.CollectAsync(selection, request.Timeout, cancellationToken).ConfigureAwait(false);
+        var reply = await _extension.CollectAsync(selection, request.Timeout, request.Families, cancellationToken).ConfigureAwait(false);
         return reply.Snapshot;
     }
 }

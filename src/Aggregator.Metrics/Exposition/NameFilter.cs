@@ -11,15 +11,6 @@ public static class NameFilter
     public static MetricsSnapshot Apply(MetricsSnapshot snapshot, IEnumerable<string?>? names)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var wanted = new HashSet<string>((names ?? []).Where(n => !string.IsNullOrEmpty(n))!, StringComparer.Ordinal);
-        if (wanted.Count == 0)
-        {
-            return snapshot;
-        }
-
-        var kept = snapshot.FamiliesArray
-            .Where(f => MetricCatalog.SampleNames(f.Definition).Any(wanted.Contains))
-            .ToArray();
-        return kept.Length == snapshot.FamiliesArray.Length ? snapshot : MetricsSnapshot.FromSorted(kept);
+        return new FamilyFilter(names).Apply(snapshot);
     }
 }

@@ -74,11 +74,19 @@ public sealed class MergeEngine
     /// <summary>
     /// Merges what <paramref name="replied"/> reported, the last counters, histograms and summaries of the
     /// <paramref name="missing"/> sources (asked, but silent), the pasts of restarted sources and the retired groups
-    /// that <paramref name="selection"/> sees (everything when null).
+    /// that <paramref name="selection"/> sees (everything when null), keeping only the families
+    /// <paramref name="families"/> selects (every family when null).
     /// </summary>
-    public MergeResult Merge(IReadOnlyCollection<MergeSource> replied, IEnumerable<string>? missing = null, IMergeSelection? selection = null)
+    /// <remarks>
+    /// With a family filter the sources answered only the selected families: what the engine knows of each source is
+    /// updated family by family, so an unfiltered merge that follows still sees every family's newest values, and a
+    /// silent source's other families are not lost. Merging is per family, so the filtered merge equals the unfiltered
+    /// one with the other families left out.
+    /// </remarks>
+    public MergeResult Merge(IReadOnlyCollection<MergeSource> replied, IEnumerable<string>? missing = null, IMergeSelection? selection = null, FamilyFilter? families = null)
     {
         ArgumentNullException.ThrowIfNull(replied);
+        var filter = families ?? FamilyFilter.All;
         var state = selection is null ? null : _selections.Touch(selection);
         var last = state is not null && !selection!.AnswersAsUnfiltered ? state.Last : _last;
         var sources = new List<MergeSource>(replied.Count + _past.Count + _groups.Count + 1);
@@ -87,14 +95,14 @@ public sealed class MergeEngine
         {
             sources.Add(source);
             answered.Add(source.Name);
-            last[source.Name] = MonotonicPart(source.Snapshot);
+            last[source.Name] = filter.Update(last.GetValueOrDefault(source.Name), MonotonicPart(source.Snapshot));
         }
 
         foreach (var name in missing ?? [])
         {
             if (!answered.Contains(name) && last.TryGetValue(name, out var silent))
             {
-                sources.Add(Source(name, silent));
+                sources.Add(Source(name, filter.Apply(silent)));
             }
         }
 
@@ -102,7 +110,7 @@ public sealed class MergeEngine
         {
             if (selection?.Matches(name) ?? true)
             {
-                sources.Add(Source(name + PastSuffix, past));
+                sources.Add(Source(name + PastSuffix, filter.Apply(past)));
             }
         }
 
@@ -110,13 +118,13 @@ public sealed class MergeEngine
         {
             if (selection?.Covers(group) ?? true)
             {
-                sources.Add(Source(GroupPrefix + group, totals));
+                sources.Add(Source(GroupPrefix + group, filter.Apply(totals)));
             }
         }
 
         if (state?.Retired is { } retired)
         {
-            sources.Add(Source(SelectionRetiredName, retired));
+            sources.Add(Source(SelectionRetiredName, filter.Apply(retired)));
         }
 
         LastMergeSourceCount = sources.Count;
@@ -127,7 +135,7 @@ public sealed class MergeEngine
         }
 
         Count(result.Conflicts);
-        return result with { Snapshot = SnapshotMerger.Combine(result.Snapshot, new MetricsSnapshot([ConflictsFamily()])) };
+        return result with { Snapshot = SnapshotMerger.Combine(result.Snapshot, filter.Apply(new MetricsSnapshot([ConflictsFamily()]))) };
     }
 
     /// <summary>

@@ -8,6 +8,12 @@ namespace Aggregator.Metrics;
 /// </summary>
 public sealed class MetricCatalog
 {
+    // Declared before ReservedSampleNames, whose initializer reads them.
+    private static readonly string[] CounterSuffixes = ["_total", "_created"];
+    private static readonly string[] InfoSuffixes = ["_info"];
+    private static readonly string[] HistogramSuffixes = ["_bucket", "_count", "_sum", "_created"];
+    private static readonly string[] SummarySuffixes = ["_count", "_sum", "_created"];
+
     // Every name the registry's own families occupy, in both formats, with the family that occupies it.
     private static readonly FrozenDictionary<string, MetricDefinition> ReservedSampleNames =
         new[] { MetricRegistry.DroppedSeriesDefinition, MetricRegistry.CollectorErrorsDefinition }
@@ -150,30 +156,37 @@ public sealed class MetricCatalog
     {
         var name = definition.Name;
         yield return name;
-        switch (definition.Type)
+        foreach (var suffix in SampleSuffixes(definition.Type))
         {
-            case MetricType.Counter:
-                yield return name + "_total";
-                yield return name + "_created";
-                break;
-            case MetricType.Info:
-                yield return name + "_info";
-                break;
-            case MetricType.Histogram:
-                yield return name + "_bucket";
-                yield return name + "_count";
-                yield return name + "_sum";
-                yield return name + "_created";
-                break;
-            case MetricType.Summary:
-                yield return name + "_count";
-                yield return name + "_sum";
-                yield return name + "_created";
-                break;
-            default:
-                break;
+            yield return name + suffix;
         }
     }
+
+    /// <summary>Whether <paramref name="suffix"/> appended to a family's name of <paramref name="type"/> names one of its samples.</summary>
+    internal static bool IsSampleSuffix(MetricType type, ReadOnlySpan<char> suffix)
+    {
+        foreach (var known in SampleSuffixes(type))
+        {
+            if (suffix.SequenceEqual(known))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The suffixes of a family's sample names in either format; the family name itself is the rest (a gauge's sample,
+    // metadata lines). Counters expose _total and _created, histograms _bucket, _count, _sum and _created, summaries
+    // _count, _sum and _created, and an info metric's OpenMetrics sample is _info.
+    private static string[] SampleSuffixes(MetricType type) => type switch
+    {
+        MetricType.Counter => CounterSuffixes,
+        MetricType.Info => InfoSuffixes,
+        MetricType.Histogram => HistogramSuffixes,
+        MetricType.Summary => SummarySuffixes,
+        _ => [],
+    };
 
     private string ExposedName(MetricType type, string name, string? metricNamespace)
     {

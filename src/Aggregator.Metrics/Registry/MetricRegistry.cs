@@ -217,16 +217,45 @@ public abstract class MetricRegistry
     /// Takes an immutable snapshot of every family (and custom collector) of this registry. In a worker registry,
     /// only the owner may call it, like every other member.
     /// </summary>
-    public MetricsSnapshot Collect()
+    public MetricsSnapshot Collect() => Collect(FamilyFilter.All);
+
+    /// <summary>
+    /// Takes an immutable snapshot of the families <paramref name="families"/> selects: the others are not copied at all
+    /// (custom collectors still run, since their families are only known once they have). In a worker registry, only
+    /// the owner may call it.
+    /// </summary>
+    public MetricsSnapshot Collect(FamilyFilter families)
     {
+        ArgumentNullException.ThrowIfNull(families);
         var gathered = Gather();
-        var families = new MetricFamilySnapshot[gathered.Count];
-        for (var i = 0; i < families.Length; i++)
+        if (families.IsAll)
         {
-            families[i] = gathered[i].Snapshot ?? gathered[i].Family!.Collect();
+            var all = new MetricFamilySnapshot[gathered.Count];
+            for (var i = 0; i < all.Length; i++)
+            {
+                all[i] = gathered[i].Snapshot ?? gathered[i].Family!.Collect();
+            }
+
+            return MetricsSnapshot.FromSorted(all);
         }
 
-        return MetricsSnapshot.FromSorted(families);
+        var snapshots = new List<MetricFamilySnapshot>(gathered.Count);
+        foreach (var family in gathered)
+        {
+            if (family.Snapshot is { } snapshot)
+            {
+                if (families.Matches(snapshot.Definition))
+                {
+                    snapshots.Add(snapshot);
+                }
+            }
+            else if (families.Matches(family.Family!.Definition))
+            {
+                snapshots.Add(family.Family.Collect());
+            }
+        }
+
+        return MetricsSnapshot.FromSorted([.. snapshots]);
     }
 
     /// <summary>

@@ -2,7 +2,7 @@ namespace Aggregator.Metrics;
 
 /// <summary>
 /// A registry owned by one worker (an actor, or one thread): plain fields, no locks and no interlocked operations, and
-/// no allocation once a series exists. Only its owner may touch it, including <see cref="MetricRegistry.Collect"/>:
+/// no allocation once a series exists. Only its owner may touch it, including <see cref="MetricRegistry.Collect()"/>:
 /// in an actor system the worker answers a collection request by collecting itself.
 /// </summary>
 public sealed class WorkerRegistry : MetricRegistry

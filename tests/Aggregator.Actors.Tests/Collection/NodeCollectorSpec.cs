@@ -115,6 +115,63 @@ public sealed class NodeCollectorSpec : TestKit
     }
 
     [Fact]
+    public async Task A_family_filter_reaches_the_workers_which_answer_the_selected_families_alone()
+    {
+        var probe = CreateTestProbe();
+        Aggregator.NodeCollector.Tell(new NodeCollectorProtocol.RegisterWorker(probe.Ref), probe.Ref);
+        var families = new FamilyFilter(["latency_seconds_bucket", "queue_max"]);
+
+        var reply = Aggregator.CollectAsync(WorkerSelection.All, TimeSpan.FromSeconds(3), families);
+        var asked = probe.ExpectMsg<NodeCollectorProtocol.CollectSnapshot>();
+
+        Assert.Equal(families, asked.Families);
+
+        // The probe answers from a registry of its own, filtered as asked.
+        var worker = Registry(8);
+        probe.Reply(new NodeCollectorProtocol.CollectSnapshotReply(asked.RequestId, worker.Collect(asked.Families!)));
+
+        var snapshot = (await reply).Snapshot;
+        Assert.Equal(["latency_seconds", "queue_max"], snapshot.Families.Select(f => f.Name));
+        Assert.Equal("""
+            # HELP latency_seconds Latency
+            # TYPE latency_seconds histogram
+            latency_seconds_bucket{le="2.0"} 0
+            latency_seconds_bucket{le="5.0"} 0
+            latency_seconds_bucket{le="+Inf"} 1
+            latency_seconds_count 1
+            latency_seconds_sum 8
+            # HELP queue_max Max
+            # TYPE queue_max gauge
+            queue_max 8
+
+            """, Render.UserFamilies(snapshot));
+    }
+
+    [Fact]
+    public async Task An_unfiltered_request_asks_for_every_family_and_a_filtered_one_never_shares_its_collection()
+    {
+        var probe = CreateTestProbe();
+        Aggregator.NodeCollector.Tell(new NodeCollectorProtocol.RegisterWorker(probe.Ref), probe.Ref);
+
+        var unfiltered = Aggregator.CollectAsync(WorkerSelection.All, TimeSpan.FromSeconds(3));
+        var filtered = Aggregator.CollectAsync(WorkerSelection.All, TimeSpan.FromSeconds(3), new FamilyFilter(["queue_max"]));
+        var first = probe.ExpectMsg<NodeCollectorProtocol.CollectSnapshot>();
+        var firstAsker = probe.LastSender;
+        var second = probe.ExpectMsg<NodeCollectorProtocol.CollectSnapshot>();
+        var secondAsker = probe.LastSender;
+
+        Assert.Null(first.Families);
+        Assert.Equal(new FamilyFilter(["queue_max"]), second.Families);
+        Assert.NotEqual(first.RequestId, second.RequestId);
+        var worker = Registry(3);
+        firstAsker.Tell(new NodeCollectorProtocol.CollectSnapshotReply(first.RequestId, worker.Collect()), probe.Ref);
+        secondAsker.Tell(new NodeCollectorProtocol.CollectSnapshotReply(second.RequestId, worker.Collect(second.Families!)), probe.Ref);
+
+        Assert.Contains("requests", (await unfiltered).Snapshot.Families.Select(f => f.Name));
+        Assert.Equal(["queue_max"], (await filtered).Snapshot.Families.Select(f => f.Name));
+    }
+
+    [Fact]
     public async Task A_one_microsecond_requester_changes_nothing_for_a_concurrent_one_and_gets_its_partial_answer()
     {
         await StartSlowWorkersAsync(TimeSpan.FromMilliseconds(500), "slow1", "slow2", "slow3");
@@ -273,6 +330,15 @@ public sealed class NodeCollectorSpec : TestKit
         await AwaitAssertAsync(async () => Assert.Equal(names.Length, (await Aggregator.CollectAsync()).Answered.Count));
         Interlocked.Exchange(ref requests[0], 0);
         return requests;
+    }
+
+    private WorkerRegistry Registry(int value)
+    {
+        var registry = new WorkerRegistry(AggregatorExtension.Get(Sys).Catalog);
+        registry.Counter("requests_total", "Requests handled").Inc(value);
+        registry.Gauge("queue_max", new MetricOptions { Help = "Max", GaugePolicy = GaugeMergePolicy.Max }).Set(value);
+        registry.Histogram("latency_seconds", new MetricOptions { Help = "Latency", Buckets = [2, 5] }).Observe(value);
+        return registry;
     }
 }
 

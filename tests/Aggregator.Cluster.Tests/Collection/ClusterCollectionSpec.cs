@@ -4,6 +4,7 @@ using Akka.Cluster;
 using Aggregator.Actors;
 using Aggregator.Cluster.Collection;
 using Aggregator.Cluster.Protocol;
+using Aggregator.Metrics;
 using Xunit.Abstractions;
 using Aggregator.Tests.Support;
 
@@ -86,6 +87,63 @@ public sealed class ClusterCollectionSpec : IAsyncLifetime
         Assert.Equal(
             ["cluster", "node"],
             fromFirst.Snapshot.Find("aggregator_collection_duration_seconds")!.Series.Select(s => s.LabelValues[0]));
+    }
+
+    [Fact]
+    public async Task A_family_filter_travels_to_every_node_and_the_merge_holds_the_selected_families_alone()
+    {
+        var (nodes, _) = await StartThreeNodesAsync();
+        var addresses = nodes.Select(InProcessCluster.AddressOf).Order(StringComparer.Ordinal).ToArray();
+        var families = new FamilyFilter(["requests_total", "latency_seconds_count", "aggregator_source_up"]);
+
+        var reply = await AggregatorClusterExtension.Get(nodes[0]).CollectAsync(null, null, null, families);
+
+        Assert.Equal(["aggregator_source_up", "latency_seconds", "requests"], reply.Snapshot.Families.Select(f => f.Name));
+        Assert.Equal("""
+            # HELP latency_seconds Latency
+            # TYPE latency_seconds histogram
+            latency_seconds_bucket{le="15.0"} 2
+            latency_seconds_bucket{le="25.0"} 4
+            latency_seconds_bucket{le="+Inf"} 6
+            latency_seconds_count 6
+            latency_seconds_sum 129
+            # HELP requests_total Requests handled
+            # TYPE requests_total counter
+            requests_total{code="200"} 129
+
+            """, Render.UserFamilies(reply.Snapshot));
+        Assert.Equal([.. addresses.Select(a => $"{a}=1")], Render.SourceUp(reply.Snapshot, "node"));
+        Assert.Equal(
+            [.. addresses.SelectMany(a => new[] { $"{a}/user/w1=1", $"{a}/user/w2=1" }).Order(StringComparer.Ordinal)],
+            Render.SourceUp(reply.Snapshot, "worker"));
+
+        // An unfiltered scrape right after still has every family: the filtered answers replaced only their own.
+        var full = await Collect(nodes[0]);
+        Assert.Equal(129, full.Snapshot.Find("queue_sum")!.Series.Single().Value);
+        Assert.Equal(129, full.Snapshot.Find("requests")!.Series.Single().Value);
+    }
+
+    [Fact]
+    public async Task Replies_of_changes_in_64_byte_chunks_carry_exactly_what_changed_between_scrapes()
+    {
+        var (nodes, workers) = await StartThreeNodesAsync("aggregator.cluster.reply-chunk-size = 64b");
+
+        var first = await Collect(nodes[0]);
+        var again = await Collect(nodes[0]);
+        await workers[2][1].Ask<string>(new EveryTypeWorker.Record(100), AskTimeout);
+        var changed = await Collect(nodes[0]);
+
+        Assert.Equal(129, Render.Value(first.Snapshot, "requests"));
+        Assert.Equal(Render.UserFamilies(first.Snapshot), Render.UserFamilies(again.Snapshot));
+        Assert.Empty(again.Missing);
+
+        // node3's w2 recorded 100 more: every rule sees it, and nothing else moved.
+        Assert.Equal(229, Render.Value(changed.Snapshot, "requests"));
+        Assert.Equal(100, Render.Value(changed.Snapshot, "queue_max"));
+        Assert.Equal(197, Render.Value(changed.Snapshot, "queue_sum"));
+        Assert.Equal(7, changed.Snapshot.Find("latency_seconds")!.Series.Single().Count);
+        Assert.Equal(11, Render.Value(changed.Snapshot, "queue_min"));
+        Assert.Empty(changed.Missing);
     }
 
     [Fact]

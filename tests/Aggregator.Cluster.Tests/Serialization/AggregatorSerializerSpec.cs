@@ -5,6 +5,7 @@ using Akka.Configuration;
 using Akka.TestKit.Xunit2;
 using Aggregator.Actors;
 using Aggregator.Actors.Protocol;
+using Aggregator.Cluster.Protocol;
 using Aggregator.Cluster.Serialization;
 using Aggregator.Metrics;
 using Aggregator.Metrics.Merging;
@@ -52,6 +53,45 @@ public sealed class AggregatorSerializerSpec : TestKit
         Assert.Equal(message, back);
         Assert.Equal(message.Selection.Patterns, back.Selection.Patterns);
         Assert.Equal(message.Timeout, back.Timeout);
+    }
+
+    [Fact]
+    public void A_collect_with_a_family_filter_round_trips_as_version_2_and_one_without_stays_version_1()
+    {
+        var filtered = new NodeCollectorProtocol.Collect(new WorkerSelection(["demo-*"]), TimeSpan.FromMilliseconds(250), new FamilyFilter(["jobs_total", "latency_bucket"]));
+        var plain = new NodeCollectorProtocol.Collect(new WorkerSelection(["demo-*"]), TimeSpan.FromMilliseconds(250));
+        var serializer = (AggregatorSerializer)Sys.Serialization.FindSerializerFor(filtered);
+
+        var back = RoundTrip(filtered);
+
+        Assert.Equal(filtered, back);
+        Assert.Equal(["jobs_total", "latency_bucket"], back.Families!.Names);
+        Assert.Equal(AggregatorSerializer.CollectManifest, serializer.Manifest(filtered));
+        Assert.Equal("AC2", AggregatorSerializer.CollectManifest);
+        Assert.Equal(AggregatorSerializer.CollectManifestV1, serializer.Manifest(plain));
+        Assert.Equal(AggregatorSerializer.CollectManifestV1, serializer.Manifest(plain with { Families = FamilyFilter.All }));
+        Assert.Null(RoundTrip(plain).Families);
+    }
+
+    [Fact]
+    public void The_internal_messages_of_replies_of_changes_round_trip()
+    {
+        var request = new ChangesProtocol.CollectChanges(7, 123456789012345, 42, new WorkerSelection(["load-*"]), new FamilyFilter(["jobs_total"]), TimeSpan.FromMilliseconds(3200), TestActor);
+        var chunk = new ChangesProtocol.ChangesChunk(7, 2, 3, [1, 2, 3, 255]);
+        var serializer = (AggregatorSerializer)Sys.Serialization.FindSerializerFor(request);
+
+        var backRequest = RoundTrip(request);
+        var backChunk = RoundTrip(chunk);
+
+        Assert.Equal("ACH1", serializer.Manifest(request));
+        Assert.Equal("ACK1", serializer.Manifest(chunk));
+        Assert.Equal((7L, 123456789012345L, 42L), (backRequest.Exchange, backRequest.Session, backRequest.BaseSequence));
+        Assert.Equal(request.Workers, backRequest.Workers);
+        Assert.Equal(request.Families, backRequest.Families);
+        Assert.Equal(request.Timeout, backRequest.Timeout);
+        Assert.Equal(TestActor, backRequest.ReplyTo);
+        Assert.Equal((7L, 2, 3), (backChunk.Exchange, backChunk.Index, backChunk.Count));
+        Assert.Equal(chunk.Bytes, backChunk.Bytes);
     }
 
     [Fact]

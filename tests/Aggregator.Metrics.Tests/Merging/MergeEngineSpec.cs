@@ -224,4 +224,62 @@ public sealed class MergeEngineSpec
             previous = merged;
         }
     }
+
+    [Fact]
+    public void A_family_filtered_merge_equals_the_unfiltered_merge_without_the_other_families()
+    {
+        static MergeSource[] Sources(double a, double b) =>
+        [
+            Source("w1", Counter("a", V(a)), Counter("b", V(b)), Gauge("g", GaugeMergePolicy.Max, V(a + b))),
+            Source("w2", Counter("a", V(2 * a)), Counter("b", V(2 * b))),
+        ];
+        var unfiltered = new MergeEngine();
+        var filtered = new MergeEngine();
+        var only = new FamilyFilter(["a_total", "g"]);
+
+        var full = unfiltered.Merge(Sources(1, 10));
+        var part = filtered.Merge([.. Sources(1, 10).Select(s => new MergeSource(s.Name, only.Apply(s.Snapshot)))], families: only);
+
+        Assert.Equal(["a", "g"], part.Snapshot.Families.Select(f => f.Name));
+        Assert.Equal(Values(full, "a"), Values(part, "a"));
+        Assert.Equal(Values(full, "g"), Values(part, "g"));
+    }
+
+    [Fact]
+    public void A_source_silent_after_a_filtered_answer_still_contributes_every_family_it_answered_before()
+    {
+        var engine = new MergeEngine();
+        var only = new FamilyFilter(["a"]);
+
+        engine.Merge([Source("w1", Counter("a", V(1)), Counter("b", V(10))), Source("w2", Counter("a", V(1)), Counter("b", V(10)))]);
+        var filtered = engine.Merge([Source("w1", Counter("a", V(3))), Source("w2", Counter("a", V(4)))], families: only);
+        var silentW2 = engine.Merge([Source("w1", Counter("a", V(5)), Counter("b", V(11)))], missing: ["w2"]);
+        var silentFiltered = engine.Merge([], missing: ["w1", "w2"], families: only);
+
+        Assert.Equal(["a"], filtered.Snapshot.Families.Select(f => f.Name));
+        Assert.Equal(["=7"], Values(filtered, "a"));
+
+        // w2's a comes from its filtered answer (4), its b from the unfiltered one before (10).
+        Assert.Equal(["=9"], Values(silentW2, "a"));
+        Assert.Equal(["=21"], Values(silentW2, "b"));
+        Assert.Equal(["a"], silentFiltered.Snapshot.Families.Select(f => f.Name));
+        Assert.Equal(["=9"], Values(silentFiltered, "a"));
+    }
+
+    [Fact]
+    public void A_family_filter_applies_to_pasts_retired_groups_and_the_conflict_count()
+    {
+        var engine = new MergeEngine();
+        engine.Merge([Source("w1", Counter("a", V(1)), Counter("b", V(2))), Source("w2", Counter("a", V(4)), Counter("b", V(8)))]);
+        engine.Retire("w2", "/user");
+        engine.Restarted("w1");
+        engine.Merge([Source("w1", Counter("a", V(0))), Source("w3", Gauge("a", GaugeMergePolicy.Max, V(1)))]);
+
+        var only = new FamilyFilter(["b"]);
+        var merged = engine.Merge([], families: only);
+
+        Assert.Equal(["b"], merged.Snapshot.Families.Select(f => f.Name));
+        Assert.Equal(["=10"], Values(merged, "b"));
+        Assert.Equal(["a", MergeEngine.ConflictsCounterName[..^"_total".Length]], engine.Merge([], families: new FamilyFilter(["a", MergeEngine.ConflictsCounterName])).Snapshot.Families.Select(f => f.Name));
+    }
 }
