@@ -67,7 +67,8 @@ public static class TelemetryRunner
 
         var collected = (await AggregatorExtension.Get(on).CollectAsync()).Snapshot;
         var messages = collected.Find("akka_actor_messages")?.Series.Sum(s => s.Value) ?? 0;
-        Console.WriteLine($"telemetry: the telemetry-on system counted {messages:N0} messages in akka_actor_messages_total over {collected.Find("akka_actor_messages")?.Series.Count ?? 0} series");
+        var timed = collected.Find("akka_actor_processing_seconds")?.Series.Sum(s => s.Count) ?? 0;
+        Console.WriteLine($"telemetry: the telemetry-on system counted {messages:N0} messages in akka_actor_messages_total over {collected.Find("akka_actor_messages")?.Series.Count ?? 0} series, and timed {timed:N0} of them (adaptive timing)");
     }
 
     private static int FanInBatchMultiple(int items) => Math.Max(1, items / TelemetryActors.FanInBatch) * TelemetryActors.FanInBatch;
