@@ -3,6 +3,7 @@ using Akka.Event;
 using Aggregator.Actors.Collection;
 using Aggregator.Actors.Protocol;
 using Aggregator.Actors.Reports;
+using Aggregator.Actors.Telemetry;
 using Aggregator.Metrics;
 using Aggregator.Metrics.Collectors;
 
@@ -42,6 +43,12 @@ public sealed class AggregatorExtension : IExtension
         Reports = new CollectionReports { Enabled = Settings.StatusPage };
         Address = system.Provider.DefaultAddress;
         RegisterBuiltInCollectors();
+        if (Settings.Telemetry.Enabled)
+        {
+            Telemetry = new ActorTelemetry(this, Settings.Telemetry);
+            TelemetryListenerActor.Start(system, Telemetry);
+        }
+
         NodeCollector = system.SystemActorOf(NodeCollectorActor.Props(this), NodeCollectorName);
     }
 
@@ -62,6 +69,9 @@ public sealed class AggregatorExtension : IExtension
 
     /// <summary>The node collector's last collection of the configured workers, for the status page.</summary>
     public CollectionReports Reports { get; }
+
+    /// <summary>Actor telemetry of this node; null when <c>aggregator.telemetry.enabled</c> is off.</summary>
+    public ActorTelemetry? Telemetry { get; }
 
     /// <summary>The node collector.</summary>
     public IActorRef NodeCollector { get; }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Aggregator.Actors.Telemetry;
 using Aggregator.Metrics;
 
 namespace Aggregator.Actors;
@@ -36,6 +37,9 @@ public sealed record AggregatorSettings
 
     /// <summary>Which built-in collectors run (all by default).</summary>
     public BuiltInCollectors Collectors { get; init; } = new();
+
+    /// <summary>Actor telemetry (<c>aggregator.telemetry</c>; off by default).</summary>
+    public TelemetrySettings Telemetry { get; init; } = new();
 
     /// <summary>The policies of the actor system's metric catalog.</summary>
     public MetricsOptions Metrics { get; init; } = new();
@@ -83,6 +87,7 @@ public sealed record AggregatorSettings
                 MeterPrefixes = [.. config.GetStringList("collectors.meter-prefixes")],
                 Cluster = config.GetBoolean("collectors.cluster"),
             },
+            Telemetry = TelemetrySettings.Create(config.GetConfig("telemetry")),
             Metrics = new MetricsOptions
             {
                 MaxSeriesPerFamily = config.GetInt("max-series-per-family"),

@@ -11,7 +11,7 @@ namespace Aggregator.Benchmarks;
 /// actor systems in this process; <c>churn [N]</c> (default
 /// 1,000,000 short-lived workers) and <c>selections [N]</c> (default 10,000 distinct selections) the state-growth cases;
 /// <c>auth</c> the basic-auth timing and guessing cases against a node process; <c>status</c> the status page's cost
-/// next to /metrics (8 workers × 10,000 series).
+/// next to /metrics (8 workers × 10,000 series); <c>telemetry [rounds]</c> the actor telemetry throughput case (issue 13).
 /// Anything else goes to BenchmarkDotNet (<c>--filter '*Merge*'</c>, <c>--list flat</c>).
 /// </summary>
 public static class Program
@@ -26,6 +26,7 @@ public static class Program
                 await SelectionsRunner.RunAsync(selections: 100);
                 await AuthRunner.RunAsync(timingRequests: 3, guessers: 2, guessing: TimeSpan.FromSeconds(1));
                 await StatusRunner.RunAsync(workers: 2, series: 100, requests: 3, warmup: 1);
+                await TelemetryRunner.RunAsync(rounds: 1, roundTrips: 2_000, itemsPerSender: 2_000);
                 var smoke = Smoke.Run(typeof(Program).Assembly);
                 return churn != 0 ? churn : smoke;
             case "memory":
@@ -38,6 +39,9 @@ public static class Program
                 return await ChurnRunner.RunAsync(Count(args, ChurnRunner.DefaultWorkers));
             case "selections":
                 await SelectionsRunner.RunAsync(Count(args, SelectionsRunner.DefaultSelections));
+                return 0;
+            case "telemetry":
+                await TelemetryRunner.RunAsync(rounds: Count(args, 21));
                 return 0;
             case "auth":
                 await AuthRunner.RunAsync();

@@ -40,4 +40,43 @@ public sealed class EmbeddedActorsSpec
 
         Assert.Equal(Expected, actual);
     }
+
+    [Fact]
+    public async Task Actor_telemetry_counts_every_order_each_actor_type_received_and_the_gateways_restarts()
+    {
+        var port = ServerProcess.FreePort();
+        var url = new Uri($"http://127.0.0.1:{port}/metrics");
+        using var sample = await SampleProcess.StartAsync("EmbeddedActors", url, "--urls", $"http://127.0.0.1:{port}", "--orders", "20");
+
+        // Three processors share the 20 orders and pass each to the gateway, which fails on orders 5, 10, 15 and 20
+        // (counted: the message was received) and is restarted each time.
+        const string Expected = """
+            akka_actor_live{actor_type="OrderProcessor"} 3
+            akka_actor_live{actor_type="PaymentGateway"} 1
+            akka_actor_messages_total{actor_type="OrderProcessor",message_type="Order"} 20
+            akka_actor_messages_total{actor_type="PaymentGateway",message_type="Order"} 20
+            akka_actor_restarts_total{actor_type="OrderProcessor"} 0
+            akka_actor_restarts_total{actor_type="PaymentGateway"} 4
+
+            """;
+
+        var clock = Stopwatch.StartNew();
+        string actual;
+        do
+        {
+            var text = await SampleProcess.ScrapeAsync(url);
+            actual = string.Join('\n', SampleProcess.Families(text, "akka_actor_live", "akka_actor_messages_total", "akka_actor_restarts_total")
+                .Split('\n')
+                .Where(l => l.Length == 0 || l.Contains("OrderProcessor", StringComparison.Ordinal) || l.Contains("PaymentGateway", StringComparison.Ordinal)));
+            if (actual == Expected)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+        while (clock.Elapsed < TimeSpan.FromSeconds(15));
+
+        Assert.Equal(Expected, actual);
+    }
 }

@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using Akka.Actor;
+using Aggregator.Actors.Protocol;
+using Aggregator.Actors.Telemetry;
 using Aggregator.Metrics;
 
 namespace Aggregator.Actors;
@@ -10,8 +13,18 @@ namespace Aggregator.Actors;
 /// </summary>
 public abstract class MeteredUntypedActor : UntypedActor
 {
+    // The worker's telemetry, held here so that a message costs one field read and one null check when it is off.
+    private readonly WorkerTelemetry? _telemetry;
+
     /// <summary>Registers the actor's metrics with the node collector.</summary>
-    protected MeteredUntypedActor() => WorkerMetrics = WorkerMetrics.Register(Context);
+    protected MeteredUntypedActor()
+    {
+        WorkerMetrics = WorkerMetrics.Register(Context);
+        _telemetry = WorkerMetrics.Telemetry;
+
+        // Its stash, if it has one, is read for akka_actor_stashed_messages when collected.
+        _telemetry?.Attach(this);
+    }
 
     /// <summary>The actor's registry.</summary>
     protected WorkerRegistry Metrics => WorkerMetrics.Registry;
@@ -34,6 +47,54 @@ public abstract class MeteredUntypedActor : UntypedActor
     }
 
     /// <inheritdoc />
-    protected override bool AroundReceive(Receive receive, object message) =>
-        WorkerMetrics.TryHandle(message, Sender) || base.AroundReceive(receive, message);
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        // The type test first: reading Sender costs a thread-static lookup, which every other message can skip.
+        if (message is NodeCollectorProtocol.CollectSnapshot && WorkerMetrics.TryHandle(message, Sender))
+        {
+            return true;
+        }
+
+        // Telemetry off (or not covering this actor): this one check is its whole cost.
+        var telemetry = _telemetry;
+        if (telemetry is null)
+        {
+            return base.AroundReceive(receive, message);
+        }
+
+        return telemetry.TimeNext() ? TimedReceive(telemetry, receive, message) : CountedReceive(telemetry, receive, message);
+    }
+
+    /// <inheritdoc />
+    protected override void Unhandled(object message)
+    {
+        _telemetry?.Unhandled(message.GetType());
+        base.Unhandled(message);
+    }
+
+    // Counted also when the handler throws: the message was received, and its count survives the restart.
+    private bool CountedReceive(WorkerTelemetry telemetry, Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        finally
+        {
+            telemetry.Count(message.GetType());
+        }
+    }
+
+    private bool TimedReceive(WorkerTelemetry telemetry, Receive receive, object message)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        finally
+        {
+            telemetry.RecordTimed(message.GetType(), started);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Aggregator.Actors.Telemetry;
 using Aggregator.Metrics;
 
 namespace Aggregator.Hosting;
@@ -31,6 +32,13 @@ public sealed class AggregatorOptions
 
     /// <summary><c>aggregator.name-missing-policy</c> (default error).</summary>
     public NameMissingPolicy NameMissingPolicy { get; set; } = NameMissingPolicy.Error;
+
+    /// <summary>
+    /// <c>aggregator.telemetry</c>: actor telemetry (default off), e.g. <c>o.Telemetry = new() { Enabled = true }</c>.
+    /// When enabled, <c>akka.actor.telemetry.enabled</c> is turned on too, so that live actors and mailbox depth cover
+    /// every selected actor, not only metered workers.
+    /// </summary>
+    public TelemetrySettings Telemetry { get; set; } = new();
 
     /// <summary>
     /// The catalog's name callback (<see cref="MetricsOptions.NameCallback"/>): maps (type, declared name) to the exposed
@@ -76,7 +84,28 @@ public sealed class AggregatorOptions
         hocon.Append(CultureInfo.InvariantCulture, $"  default-gauge-policy = {DefaultGaugePolicy.ToString().ToLowerInvariant()}\n");
         hocon.Append(CultureInfo.InvariantCulture, $"  name-conflict-policy = {NameConflictPolicy.ToString().ToLowerInvariant()}\n");
         hocon.Append(CultureInfo.InvariantCulture, $"  name-missing-policy = {NameMissingPolicy.ToString().ToLowerInvariant()}\n");
-        return hocon.Append("}\n").ToString();
+        var telemetry = Telemetry ?? new TelemetrySettings();
+        var messageTypes = telemetry.MessageTypes switch
+        {
+            MessageTypeMode.On => "on",
+            MessageTypeMode.Off => "off",
+            _ => $"[{string.Join(", ", telemetry.MessageTypeAllowlist.Select(Quote))}]",
+        };
+        hocon.Append("  telemetry {\n");
+        hocon.Append(CultureInfo.InvariantCulture, $"    enabled = {(telemetry.Enabled ? "on" : "off")}\n");
+        hocon.Append(CultureInfo.InvariantCulture, $"    actors = [{string.Join(", ", telemetry.Actors.Select(Quote))}]\n");
+        hocon.Append(CultureInfo.InvariantCulture, $"    group-by = {(telemetry.GroupBy == TelemetryGroupBy.Type ? "type" : "path-pattern")}\n");
+        hocon.Append(CultureInfo.InvariantCulture, $"    message-types = {messageTypes}\n");
+        hocon.Append(CultureInfo.InvariantCulture, $"    max-message-types = {telemetry.MaxMessageTypes}\n");
+        hocon.Append(CultureInfo.InvariantCulture, $"    timing-interval = {(telemetry.TimingInterval == 0 ? "adaptive" : telemetry.TimingInterval.ToString(CultureInfo.InvariantCulture))}\n");
+        hocon.Append("  }\n");
+        hocon.Append("}\n");
+        if (telemetry.Enabled)
+        {
+            hocon.Append("akka.actor.telemetry.enabled = on\n");
+        }
+
+        return hocon.ToString();
     }
 
     private static string Quote(string value) =>
