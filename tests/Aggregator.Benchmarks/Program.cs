@@ -8,7 +8,8 @@ namespace Aggregator.Benchmarks;
 /// running; nothing is measured), and the churn and selections runners at a small size. <c>memory</c> reports bytes
 /// per series; <c>scrape-node</c> and <c>scrape-cluster</c> run the end-to-end scrape cases; <c>churn [N]</c> (default
 /// 1,000,000 short-lived workers) and <c>selections [N]</c> (default 10,000 distinct selections) the state-growth cases;
-/// <c>auth</c> the basic-auth timing and guessing cases against a node process.
+/// <c>auth</c> the basic-auth timing and guessing cases against a node process; <c>cost-curve [sizes]</c> (default
+/// 10000 100000 1000000) issue 15's ns per series of text exposition and of the merged node scrape.
 /// Anything else goes to BenchmarkDotNet (<c>--filter '*Merge*'</c>, <c>--list flat</c>).
 /// </summary>
 public static class Program
@@ -22,6 +23,7 @@ public static class Program
                 var churn = await ChurnRunner.RunAsync(workers: 2_000, wave: 500, scrapes: 5);
                 await SelectionsRunner.RunAsync(selections: 100);
                 await AuthRunner.RunAsync(timingRequests: 3, guessers: 2, guessing: TimeSpan.FromSeconds(1));
+                await CostCurveRunner.RunAsync([1_000, 2_000]);
                 var smoke = Smoke.Run(typeof(Program).Assembly);
                 return churn != 0 ? churn : smoke;
             case "memory":
@@ -37,6 +39,9 @@ public static class Program
                 return 0;
             case "auth":
                 await AuthRunner.RunAsync();
+                return 0;
+            case "cost-curve":
+                await CostCurveRunner.RunAsync(args.Length > 1 ? [.. args.Skip(1).Select(n => Count(["", n], 0))] : CostCurveRunner.DefaultSizes);
                 return 0;
             case "scrape-cluster":
                 await ScrapeRunner.ClusterAsync();
