@@ -31,6 +31,7 @@ public static class CostCurveRunner
     public static async Task RunAsync(IReadOnlyList<int> sizes)
     {
         Console.WriteLine($"cost-curve: {Environment.ProcessorCount} cores, load average {LoadAverage()}, Vector512 hardware-accelerated {Vector512.IsHardwareAccelerated}, DOTNET_EnableAVX512={Environment.GetEnvironmentVariable("DOTNET_EnableAVX512") ?? "(unset)"}");
+        Console.WriteLine("Each figure: median process CPU time per series in ns, then median wall time per series in ns; \"before\" is the writer before issue 15, run in turn with today's on the same snapshot.");
         var rows = new List<Row>();
         foreach (var size in sizes)
         {
@@ -39,20 +40,20 @@ public static class CostCurveRunner
         }
 
         Console.WriteLine();
-        Console.WriteLine("| series | counters text, ns/series (before issue 15) | ratio | fractional gauges text, ns/series (before) | ratio | node collection, 8 workers | merged text | node scrape (collection + text) |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| series | counters text: now | before | ratio | fractional gauges text: now | before | ratio | node collection, 8 workers | merged text | node scrape (collection + text) |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
         {
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"| {r.Size:N0} | {r.Counters:F1} ({r.CountersLegacy:F1}) | {r.CountersLegacy / r.Counters:F2}× | {r.Gauges:F1} ({r.GaugesLegacy:F1}) | {r.GaugesLegacy / r.Gauges:F2}× | {r.Collect:F1} | {r.NodeText:F1} | {r.Collect + r.NodeText:F1} |"));
+                $"| {r.Size:N0} | {r.Counters} | {r.CountersBefore} | {r.CountersBefore.Cpu / r.Counters.Cpu:F2}× | {r.Gauges} | {r.GaugesBefore} | {r.GaugesBefore.Cpu / r.Gauges.Cpu:F2}× | {r.Collect} | {r.NodeText} | {r.Collect + r.NodeText} |"));
         }
 
         if (rows.Count > 1)
         {
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"flatness (largest / smallest ns per series over the sizes): counters text {Spread(rows, r => r.Counters):F2}×, gauges text {Spread(rows, r => r.Gauges):F2}×, node scrape {Spread(rows, r => r.Collect + r.NodeText):F2}×"));
+                $"flatness, largest / smallest CPU ns per series over the sizes: counters text {Spread(rows, r => r.Counters.Cpu):F2}× (before {Spread(rows, r => r.CountersBefore.Cpu):F2}×), gauges text {Spread(rows, r => r.Gauges.Cpu):F2}×, node scrape {Spread(rows, r => (r.Collect + r.NodeText).Cpu):F2}×"));
         }
 
         Console.WriteLine($"cost-curve: load average at the end {LoadAverage()}");
@@ -64,10 +65,10 @@ public static class CostCurveRunner
         var warmup = TimeSpan.FromSeconds(size >= 1_000_000 ? 3 : 1);
 
         var counters = CounterSnapshot(size);
-        var (counters0, countersLegacy) = await AlternatingMediansAsync(warmup, runs, counters);
+        var (countersNow, countersBefore) = await AlternatingMediansAsync(warmup, runs, counters);
         counters = null;
         var gauges = GaugeSnapshot(size);
-        var (gauges0, gaugesLegacy) = await AlternatingMediansAsync(warmup, runs, gauges);
+        var (gaugesNow, gaugesBefore) = await AlternatingMediansAsync(warmup, runs, gauges);
         gauges = null;
         GC.Collect();
 
@@ -89,32 +90,32 @@ public static class CostCurveRunner
         await Task.WhenAll(ready);
         var extension = AggregatorExtension.Get(system);
         var nodeRuns = size >= 1_000_000 ? 5 : runs;
-        MetricsSnapshot merged = MetricsSnapshot.Empty;
-        var collect = await Measure.MedianMsAsync(warmup, nodeRuns, async () => merged = (await extension.CollectAsync(timeout: TimeSpan.FromSeconds(120))).Snapshot);
+        var merged = MetricsSnapshot.Empty;
+        var collect = await MediansAsync(warmup, nodeRuns, async () => merged = (await extension.CollectAsync(timeout: TimeSpan.FromSeconds(120))).Snapshot);
         var mergedSeries = merged.Families.Where(f => f.Name == "load_requests").Sum(f => f.Series.Count);
         if (mergedSeries != size)
         {
             throw new InvalidOperationException($"The node collection merged {mergedSeries} series of load_requests, not {size}.");
         }
 
-        var nodeText = await Measure.MedianMsAsync(warmup, nodeRuns, async () => await ExpositionWriter.WriteAsync(merged, ExpositionFormat.Text, Stream.Null));
+        var nodeText = await MediansAsync(warmup, nodeRuns, async () => await ExpositionWriter.WriteAsync(merged, ExpositionFormat.Text, Stream.Null));
         await system.Terminate();
 
-        var row = new Row(size, PerSeries(counters0, size), PerSeries(countersLegacy, size), PerSeries(gauges0, size), PerSeries(gaugesLegacy, size), PerSeries(collect, size), PerSeries(nodeText, size));
+        var row = new Row(size, countersNow / size, countersBefore / size, gaugesNow / size, gaugesBefore / size, collect / size, nodeText / size);
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{size:N0} series: counters text {counters0:F2} ms (before {countersLegacy:F2} ms), gauges text {gauges0:F2} ms (before {gaugesLegacy:F2} ms), node collection {collect:F2} ms, merged text {nodeText:F2} ms; load average {LoadAverage()}"));
+            $"{size:N0} series, ns per series (CPU (wall)): counters text {row.Counters} (before {row.CountersBefore}), gauges text {row.Gauges} (before {row.GaugesBefore}), node collection {row.Collect}, merged text {row.NodeText}; load average {LoadAverage()}"));
         return row;
     }
 
     /// <summary>Medians of the new and the old writer over the same snapshot, run in turn so that load changes hit both alike.</summary>
-    private static async Task<(double Current, double Legacy)> AlternatingMediansAsync(TimeSpan warmup, int runs, MetricsSnapshot snapshot)
+    private static async Task<(Timing Now, Timing Before)> AlternatingMediansAsync(TimeSpan warmup, int runs, MetricsSnapshot snapshot)
     {
-        var current = (await ExpositionWriter.WriteAsync(snapshot, ExpositionFormat.Text, Stream.Null));
-        var legacy = (await LegacyExpositionWriter.WriteAsync(snapshot, ExpositionFormat.Text, Stream.Null));
-        if (current != legacy)
+        var now = await ExpositionWriter.WriteAsync(snapshot, ExpositionFormat.Text, Stream.Null);
+        var before = await LegacyExpositionWriter.WriteAsync(snapshot, ExpositionFormat.Text, Stream.Null);
+        if (now != before)
         {
-            throw new InvalidOperationException($"The writers disagree on the length: {current} B now, {legacy} B before.");
+            throw new InvalidOperationException($"The writers disagree on the length: {now} B now, {before} B before.");
         }
 
         var warming = Stopwatch.StartNew();
@@ -124,21 +125,41 @@ public static class CostCurveRunner
             await LegacyExpositionWriter.WriteAsync(snapshot, ExpositionFormat.Text, Stream.Null);
         }
 
-        var a = new double[runs];
-        var b = new double[runs];
+        var a = new List<Timing>(runs);
+        var b = new List<Timing>(runs);
         for (var i = 0; i < runs; i++)
         {
-            var clock = Stopwatch.StartNew();
-            await ExpositionWriter.WriteAsync(snapshot, ExpositionFormat.Text, Stream.Null);
-            a[i] = clock.Elapsed.TotalMilliseconds;
-            clock.Restart();
-            await LegacyExpositionWriter.WriteAsync(snapshot, ExpositionFormat.Text, Stream.Null);
-            b[i] = clock.Elapsed.TotalMilliseconds;
+            a.Add(await TimeAsync(async () => await ExpositionWriter.WriteAsync(snapshot, ExpositionFormat.Text, Stream.Null)));
+            b.Add(await TimeAsync(async () => await LegacyExpositionWriter.WriteAsync(snapshot, ExpositionFormat.Text, Stream.Null)));
         }
 
-        Array.Sort(a);
-        Array.Sort(b);
-        return (a[runs / 2], b[runs / 2]);
+        return (Timing.Median(a), Timing.Median(b));
+    }
+
+    private static async Task<Timing> MediansAsync(TimeSpan warmup, int runs, Func<Task> action)
+    {
+        var warming = Stopwatch.StartNew();
+        do
+        {
+            await action();
+        }
+        while (warming.Elapsed < warmup);
+
+        var times = new List<Timing>(runs);
+        for (var i = 0; i < runs; i++)
+        {
+            times.Add(await TimeAsync(action));
+        }
+
+        return Timing.Median(times);
+    }
+
+    private static async Task<Timing> TimeAsync(Func<Task> action)
+    {
+        var cpu = Measure.ProcessCpuMs();
+        var clock = Stopwatch.StartNew();
+        await action();
+        return new Timing((Measure.ProcessCpuMs() - cpu) * 1e6, clock.Elapsed.TotalMilliseconds * 1e6);
     }
 
     /// <summary>One counter family of <paramref name="size"/> series with a path and a method label and whole values.</summary>
@@ -171,8 +192,6 @@ public static class CostCurveRunner
 
     private static string Method(int i) => (i % 4) switch { 0 => "GET", 1 => "POST", 2 => "PUT", _ => "DELETE" };
 
-    private static double PerSeries(double ms, int size) => ms * 1e6 / size;
-
     private static double Spread(List<Row> rows, Func<Row, double> pick) => rows.Max(pick) / rows.Min(pick);
 
     /// <summary>The 1, 5 and 15 minute load averages: other people build on this machine.</summary>
@@ -188,7 +207,24 @@ public static class CostCurveRunner
         }
     }
 
-    private sealed record Row(int Size, double Counters, double CountersLegacy, double Gauges, double GaugesLegacy, double Collect, double NodeText);
+    private sealed record Row(int Size, Timing Counters, Timing CountersBefore, Timing Gauges, Timing GaugesBefore, Timing Collect, Timing NodeText);
+
+    /// <summary>CPU and wall time in ns (or ns per series once divided), medians taken apart.</summary>
+    private readonly record struct Timing(double Cpu, double Wall)
+    {
+        public static Timing operator /(Timing t, int size) => new(t.Cpu / size, t.Wall / size);
+
+        public static Timing operator +(Timing a, Timing b) => new(a.Cpu + b.Cpu, a.Wall + b.Wall);
+
+        public static Timing Median(List<Timing> times)
+        {
+            var cpu = times.Select(t => t.Cpu).Order().ToArray();
+            var wall = times.Select(t => t.Wall).Order().ToArray();
+            return new Timing(cpu[cpu.Length / 2], wall[wall.Length / 2]);
+        }
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Cpu:F1} ({Wall:F1})");
+    }
 
     /// <summary>A worker holding series <c>from</c> to <c>to</c> of the counter family.</summary>
     private sealed class SliceWorker : MeteredReceiveActor
