@@ -6,6 +6,7 @@ using Aggregator.Actors;
 using Aggregator.Benchmarks.Legacy;
 using Aggregator.Metrics;
 using Aggregator.Metrics.Exposition;
+using Aggregator.Metrics.Merging;
 
 namespace Aggregator.Benchmarks;
 
@@ -66,6 +67,10 @@ public static class CostCurveRunner
 
         var counters = CounterSnapshot(size);
         var (countersNow, countersBefore) = await AlternatingMediansAsync(warmup, runs, counters);
+        var slices = Enumerable.Range(0, Workers).Select(w => new MergeSource($"w{w}", CounterSnapshot(size / Workers * w, w == Workers - 1 ? size : (size / Workers * (w + 1))))).ToArray();
+        var merge = await MediansAsync(warmup, runs, () => Task.FromResult(SnapshotMerger.Merge(slices)));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{size:N0} series: merge of 8 disjoint worker snapshots alone, ns per series: {merge / size}"));
+        slices = null;
         counters = null;
         var gauges = GaugeSnapshot(size);
         var (gaugesNow, gaugesBefore) = await AlternatingMediansAsync(warmup, runs, gauges);
@@ -91,7 +96,9 @@ public static class CostCurveRunner
         var extension = AggregatorExtension.Get(system);
         var nodeRuns = size >= 1_000_000 ? 5 : runs;
         var merged = MetricsSnapshot.Empty;
+        var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var collect = await MediansAsync(warmup, nodeRuns, async () => merged = (await extension.CollectAsync(timeout: TimeSpan.FromSeconds(120))).Snapshot);
+        Console.WriteLine($"{size:N0} series: garbage collections during the node collections (gen0, gen1, gen2): {GC.CollectionCount(0) - gcs.Item1}, {GC.CollectionCount(1) - gcs.Item2}, {GC.CollectionCount(2) - gcs.Item3}");
         var mergedSeries = merged.Families.Where(f => f.Name == "load_requests").Sum(f => f.Series.Count);
         if (mergedSeries != size)
         {
@@ -163,11 +170,14 @@ public static class CostCurveRunner
     }
 
     /// <summary>One counter family of <paramref name="size"/> series with a path and a method label and whole values.</summary>
-    internal static MetricsSnapshot CounterSnapshot(int size)
+    internal static MetricsSnapshot CounterSnapshot(int size) => CounterSnapshot(0, size);
+
+    /// <summary>Series <paramref name="from"/> to <paramref name="to"/> of the counter family, as one worker holds them.</summary>
+    internal static MetricsSnapshot CounterSnapshot(int from, int to)
     {
-        var registry = new WorkerRegistry(new MetricCatalog(new MetricsOptions { MaxSeriesPerFamily = size }));
+        var registry = new WorkerRegistry(new MetricCatalog(new MetricsOptions { MaxSeriesPerFamily = Math.Max(1, to - from) }));
         var counter = registry.Counter("load_requests_total", "Synthetic requests by path and method.", "path", "method");
-        for (var i = 0; i < size; i++)
+        for (var i = from; i < to; i++)
         {
             counter.WithLabels(Path(i), Method(i)).Inc(i % 1000);
         }
