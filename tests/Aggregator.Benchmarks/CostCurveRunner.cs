@@ -29,14 +29,19 @@ public static class CostCurveRunner
 
     private const int Workers = 8;
 
-    public static async Task RunAsync(IReadOnlyList<int> sizes)
+    /// <summary>
+    /// Measures at each of <paramref name="sizes"/>, after <paramref name="warmup"/> (default 3 s) of untimed runs before
+    /// each measurement: on a loaded machine the background compiler that replaces first-tier code gets little CPU, and
+    /// a shorter warm-up timed first-tier code (and the compiler's own CPU time) at 10,000 series.
+    /// </summary>
+    public static async Task RunAsync(IReadOnlyList<int> sizes, TimeSpan? warmup = null)
     {
         Console.WriteLine($"cost-curve: {Environment.ProcessorCount} cores, load average {LoadAverage()}, Vector512 hardware-accelerated {Vector512.IsHardwareAccelerated}, DOTNET_EnableAVX512={Environment.GetEnvironmentVariable("DOTNET_EnableAVX512") ?? "(unset)"}");
         Console.WriteLine("Each figure: median process CPU time per series in ns, then median wall time per series in ns; \"before\" is the writer before issue 15, run in turn with today's on the same snapshot.");
         var rows = new List<Row>();
         foreach (var size in sizes)
         {
-            rows.Add(await MeasureAsync(size));
+            rows.Add(await MeasureAsync(size, warmup ?? TimeSpan.FromSeconds(3)));
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
 
@@ -60,10 +65,9 @@ public static class CostCurveRunner
         Console.WriteLine($"cost-curve: load average at the end {LoadAverage()}");
     }
 
-    private static async Task<Row> MeasureAsync(int size)
+    private static async Task<Row> MeasureAsync(int size, TimeSpan warmup)
     {
         var runs = size >= 1_000_000 ? 7 : size >= 100_000 ? 15 : 31;
-        var warmup = TimeSpan.FromSeconds(size >= 1_000_000 ? 3 : 1);
 
         var counters = CounterSnapshot(size);
         var (countersNow, countersBefore) = await AlternatingMediansAsync(warmup, runs, counters);

@@ -23,7 +23,7 @@ public static class Program
                 var churn = await ChurnRunner.RunAsync(workers: 2_000, wave: 500, scrapes: 5);
                 await SelectionsRunner.RunAsync(selections: 100);
                 await AuthRunner.RunAsync(timingRequests: 3, guessers: 2, guessing: TimeSpan.FromSeconds(1));
-                await CostCurveRunner.RunAsync([1_000, 2_000]);
+                await CostCurveRunner.RunAsync([1_000, 2_000], warmup: TimeSpan.Zero);
                 var smoke = Smoke.Run(typeof(Program).Assembly);
                 return churn != 0 ? churn : smoke;
             case "memory":
