@@ -198,12 +198,11 @@ public static class ExpositionWriter
         // One line per series, the type settled once for the family: most of an exposition's series take this loop.
         var name = encoding.Main;
         var prefixes = encoding.LabelPrefixes;
-        var close = Close(prefixes.Length);
         var timestamped = definition.Timestamped && options.IncludeTimestamps;
         for (var i = from; i < to; i++)
         {
             ref readonly var s = ref series[i];
-            writer.WriteLabelled(name, prefixes, s.LabelValuesArray, close);
+            writer.WriteLabelled(name, prefixes, s.LabelValuesArray, Close(s.LabelValuesArray.Length));
             writer.WriteDouble(s.Value);
             WriteTimestampAndNewline(ref writer, timestamped ? s.TimestampMs : SeriesSnapshot.NoTimestamp, options);
         }
