@@ -11,7 +11,9 @@ namespace Aggregator.Benchmarks;
 /// actor systems in this process; <c>churn [N]</c> (default
 /// 1,000,000 short-lived workers) and <c>selections [N]</c> (default 10,000 distinct selections) the state-growth cases;
 /// <c>auth</c> the basic-auth timing and guessing cases against a node process; <c>status</c> the status page's cost
-/// next to /metrics (8 workers × 10,000 series); <c>telemetry [rounds]</c> the actor telemetry throughput case (issue 13).
+/// next to /metrics (8 workers × 10,000 series); <c>telemetry [rounds]</c> the actor telemetry throughput case (issue 13);
+/// <c>cost-curve [sizes]</c> (default 10000 100000 1000000) issue 15's ns per series of text exposition and of the merged
+/// node scrape.
 /// Anything else goes to BenchmarkDotNet (<c>--filter '*Merge*'</c>, <c>--list flat</c>).
 /// </summary>
 public static class Program
@@ -27,6 +29,7 @@ public static class Program
                 await AuthRunner.RunAsync(timingRequests: 3, guessers: 2, guessing: TimeSpan.FromSeconds(1));
                 await StatusRunner.RunAsync(workers: 2, series: 100, requests: 3, warmup: 1);
                 await TelemetryRunner.RunAsync(rounds: 1, roundTrips: 2_000, itemsPerSender: 2_000);
+                await CostCurveRunner.RunAsync([1_000, 2_000], warmup: TimeSpan.Zero);
                 var smoke = Smoke.Run(typeof(Program).Assembly);
                 return churn != 0 ? churn : smoke;
             case "memory":
@@ -45,6 +48,9 @@ public static class Program
                 return 0;
             case "auth":
                 await AuthRunner.RunAsync();
+                return 0;
+            case "cost-curve":
+                await CostCurveRunner.RunAsync(args.Length > 1 ? [.. args.Skip(1).Select(n => Count(["", n], 0))] : CostCurveRunner.DefaultSizes);
                 return 0;
             case "status":
                 await StatusRunner.RunAsync();

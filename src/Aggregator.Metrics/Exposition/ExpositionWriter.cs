@@ -185,9 +185,26 @@ public static class ExpositionWriter
         }
 
         var series = family.SeriesArray;
+        if (definition.Type is MetricType.Histogram or MetricType.Summary || (options.OpenMetrics && definition.Type == MetricType.Counter))
+        {
+            for (var i = from; i < to; i++)
+            {
+                WriteSeries(ref writer, definition, encoding, in series[i], options);
+            }
+
+            return;
+        }
+
+        // One line per series, the type settled once for the family: most of an exposition's series take this loop.
+        var name = encoding.Main;
+        var prefixes = encoding.LabelPrefixes;
+        var timestamped = definition.Timestamped && options.IncludeTimestamps;
         for (var i = from; i < to; i++)
         {
-            WriteSeries(ref writer, definition, encoding, in series[i], options);
+            ref readonly var s = ref series[i];
+            writer.WriteLabelled(name, prefixes, s.LabelValuesArray, Close(s.LabelValuesArray.Length));
+            writer.WriteDouble(s.Value);
+            WriteTimestampAndNewline(ref writer, timestamped ? s.TimestampMs : SeriesSnapshot.NoTimestamp, options);
         }
     }
 
@@ -240,9 +257,7 @@ public static class ExpositionWriter
         var buckets = s.CumulativeBucketsArray!;
         for (var b = 0; b < buckets.Length; b++)
         {
-            writer.Write(encoding.Bucket);
-            WriteLabelValues(ref writer, encoding, s.LabelValuesArray);
-            writer.Write(encoding.BucketSuffixes[b]);
+            writer.WriteLabelled(encoding.Bucket, encoding.LabelPrefixes, s.LabelValuesArray, encoding.BucketSuffixes[b]);
             writer.WriteLong(buckets[b]);
             WriteTimestampAndNewline(ref writer, timestamp, options);
         }
@@ -277,9 +292,7 @@ public static class ExpositionWriter
         // _created exists in OpenMetrics only; it shares its group's timestamp, which OpenMetrics requires.
         if (options.OpenMetrics && !double.IsNaN(s.CreatedSeconds))
         {
-            writer.Write(encoding.Created);
-            WriteLabelValues(ref writer, encoding, s.LabelValuesArray);
-            CloseLabels(ref writer, s.LabelValuesArray.Length);
+            writer.WriteLabelled(encoding.Created, encoding.LabelPrefixes, s.LabelValuesArray, Close(s.LabelValuesArray.Length));
             writer.WriteSeconds(s.CreatedSeconds);
             WriteTimestampAndNewline(ref writer, timestamp, options);
         }
@@ -287,9 +300,7 @@ public static class ExpositionWriter
 
     private static void WriteCountSample(ref Utf8Writer writer, FamilyEncoding encoding, string[] labelValues, long count, long timestamp, WriteOptions options)
     {
-        writer.Write(encoding.Count);
-        WriteLabelValues(ref writer, encoding, labelValues);
-        CloseLabels(ref writer, labelValues.Length);
+        writer.WriteLabelled(encoding.Count, encoding.LabelPrefixes, labelValues, Close(labelValues.Length));
         writer.WriteLong(count);
         WriteTimestampAndNewline(ref writer, timestamp, options);
     }
@@ -303,25 +314,13 @@ public static class ExpositionWriter
         long timestamp,
         WriteOptions options)
     {
-        writer.Write(name);
-        WriteLabelValues(ref writer, encoding, labelValues);
-        CloseLabels(ref writer, labelValues.Length);
+        writer.WriteLabelled(name, encoding.LabelPrefixes, labelValues, Close(labelValues.Length));
         writer.WriteDouble(value);
         WriteTimestampAndNewline(ref writer, timestamp, options);
     }
 
-    private static void WriteLabelValues(ref Utf8Writer writer, FamilyEncoding encoding, string[] labelValues)
-    {
-        var prefixes = encoding.LabelPrefixes;
-        for (var i = 0; i < labelValues.Length; i++)
-        {
-            writer.Write(prefixes[i]);
-            writer.WriteEscaped(labelValues[i]);
-        }
-    }
-
-    private static void CloseLabels(ref Utf8Writer writer, int labelCount) =>
-        writer.Write(labelCount == 0 ? " "u8 : "\"} "u8);
+    /// <summary>What ends a sample's labels and puts the space before its value.</summary>
+    private static ReadOnlySpan<byte> Close(int labelCount) => labelCount == 0 ? " "u8 : "\"} "u8;
 
     private static void WriteTimestampAndNewline(ref Utf8Writer writer, long timestamp, WriteOptions options)
     {

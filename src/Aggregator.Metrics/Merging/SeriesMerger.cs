@@ -37,13 +37,20 @@ internal static class SeriesMerger
     {
         var k = inputs.Count;
         Span<int> cursor = stackalloc int[k];
+        var total = 0;
         var longest = 0;
         foreach (var input in inputs)
         {
+            total += input.Length;
             longest = Math.Max(longest, input.Length);
         }
 
-        var output = new List<SeriesSnapshot>(longest);
+        // The output has at least the longest input's series and at most all of them. Grown by doubling up to that
+        // bound and returned as it is when full, it is not copied again when the inputs share their label sets (the
+        // output is as long as the longest) nor when they share none (as long as all of them together): past a few
+        // thousand series each copy is a discarded array on the large object heap.
+        var output = new SeriesSnapshot[longest];
+        var count = 0;
         var comparer = LabelValuesComparer.Instance;
         while (true)
         {
@@ -72,17 +79,24 @@ internal static class SeriesMerger
 
             if (smallest is null)
             {
-                return [.. output];
+                return count == output.Length ? output : output.AsSpan(0, count).ToArray();
+            }
+
+            if (count == output.Length)
+            {
+                var grown = new SeriesSnapshot[Math.Min(total, 2 * output.Length)];
+                output.CopyTo(grown, 0);
+                output = grown;
             }
 
             if (BitOperations.PopCount(ties) == 1)
             {
                 var only = BitOperations.TrailingZeroCount(ties);
-                output.Add(inputs[only][cursor[only]++]);
+                output[count++] = inputs[only][cursor[only]++];
                 continue;
             }
 
-            output.Add(Combine(definition, inputs, cursor, ties));
+            output[count++] = Combine(definition, inputs, cursor, ties);
         }
     }
 

@@ -17,9 +17,17 @@ public static class SnapshotMerger
 {
     /// <summary>Merges <paramref name="sources"/>.</summary>
     /// <exception cref="ArgumentException">Two sources share a name.</exception>
-    public static MergeResult Merge(IEnumerable<MergeSource> sources)
+    public static MergeResult Merge(IEnumerable<MergeSource> sources) => Merge(sources, MetricsSnapshot.Empty);
+
+    /// <summary>
+    /// Merges <paramref name="sources"/> and adds <paramref name="extra"/>'s families as <see cref="Combine"/> would, in
+    /// the same walk over the families: <c>Combine(Merge(sources).Snapshot, extra)</c> without a second pass.
+    /// </summary>
+    /// <exception cref="ArgumentException">Two sources share a name.</exception>
+    public static MergeResult Merge(IEnumerable<MergeSource> sources, MetricsSnapshot extra)
     {
         ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(extra);
         var ordered = sources.OrderBy(s => s.Name, StringComparer.Ordinal).ToArray();
         for (var i = 1; i < ordered.Length; i++)
         {
@@ -29,33 +37,77 @@ public static class SnapshotMerger
             }
         }
 
-        var groups = new SortedDictionary<string, List<Member>>(StringComparer.Ordinal);
-        for (var i = 0; i < ordered.Length; i++)
-        {
-            foreach (var family in ordered[i].Snapshot.FamiliesArray)
-            {
-                if (!groups.TryGetValue(family.Name, out var members))
-                {
-                    groups[family.Name] = members = [];
-                }
-
-                members.Add(new Member(ordered[i], family));
-            }
-        }
-
+        // One walk over every source's families, which are sorted by name, taking the smallest name each step: each
+        // family is grouped, merged, checked against the sample names of the families before it and combined with
+        // the extra family of its name before the walk moves on.
+        var cursors = new int[ordered.Length];
+        var extras = extra.FamiliesArray;
+        var nextExtra = 0;
         var conflicts = new List<MergeConflict>();
-        var merged = new List<MetricFamilySnapshot>(groups.Count);
-        var contributors = new Dictionary<string, List<Member>>(StringComparer.Ordinal);
-        foreach (var (name, members) in groups)
+
+        // Name clashes are reported after the other conflicts, as when they were found in a pass of their own.
+        var clashes = new List<MergeConflict>();
+        var merged = new List<MetricFamilySnapshot>();
+        var taken = new Dictionary<string, string>(StringComparer.Ordinal);
+        var members = new List<Member>(ordered.Length);
+        while (true)
         {
-            if (MergeFamily(name, members, conflicts) is { } family)
+            string? name = null;
+            for (var i = 0; i < ordered.Length; i++)
+            {
+                var families = ordered[i].Snapshot.FamiliesArray;
+                if (cursors[i] < families.Length && (name is null || string.CompareOrdinal(families[cursors[i]].Name, name) < 0))
+                {
+                    name = families[cursors[i]].Name;
+                }
+            }
+
+            if (name is null)
+            {
+                break;
+            }
+
+            // Extra families named before this one join as they are.
+            while (nextExtra < extras.Length && string.CompareOrdinal(extras[nextExtra].Name, name) < 0)
+            {
+                merged.Add(extras[nextExtra++]);
+            }
+
+            members.Clear();
+            for (var i = 0; i < ordered.Length; i++)
+            {
+                var families = ordered[i].Snapshot.FamiliesArray;
+                if (cursors[i] < families.Length && families[cursors[i]].Name == name)
+                {
+                    members.Add(new Member(ordered[i], families[cursors[i]++]));
+                }
+            }
+
+            var family = MergeFamily(name, members, conflicts);
+            if (family is not null && !TakeSampleNames(family, members, taken, clashes))
+            {
+                family = null;
+            }
+
+            if (nextExtra < extras.Length && extras[nextExtra].Name == name)
+            {
+                var added = extras[nextExtra++];
+                family = family is null ? added : CombineFamilies(family, added);
+            }
+
+            if (family is not null)
             {
                 merged.Add(family);
-                contributors[name] = members;
             }
         }
 
-        return new MergeResult(MetricsSnapshot.FromSorted(DropNameClashes(merged, contributors, conflicts)), conflicts);
+        while (nextExtra < extras.Length)
+        {
+            merged.Add(extras[nextExtra++]);
+        }
+
+        conflicts.AddRange(clashes);
+        return new MergeResult(MetricsSnapshot.FromSorted([.. merged]), conflicts);
     }
 
     /// <summary>
@@ -68,11 +120,13 @@ public static class SnapshotMerger
     {
         ArgumentNullException.ThrowIfNull(first);
         ArgumentNullException.ThrowIfNull(second);
-        return MetricsSnapshot.FromSorted(SortedUnion.Of(first.FamiliesArray, second.FamiliesArray, SortedUnion.ByName, static (x, y) =>
-            SameShape(x.Definition, y.Definition)
-                ? new MetricFamilySnapshot(x.Definition, SeriesMerger.Merge(x.Definition, [x.SeriesArray, y.SeriesArray]), validate: false)
-                : x));
+        return MetricsSnapshot.FromSorted(SortedUnion.Of(first.FamiliesArray, second.FamiliesArray, SortedUnion.ByName, CombineFamilies));
     }
+
+    private static MetricFamilySnapshot CombineFamilies(MetricFamilySnapshot x, MetricFamilySnapshot y) =>
+        SameShape(x.Definition, y.Definition)
+            ? new MetricFamilySnapshot(x.Definition, SeriesMerger.Merge(x.Definition, [x.SeriesArray, y.SeriesArray]), validate: false)
+            : x;
 
     private static MetricFamilySnapshot? MergeFamily(string name, List<Member> members, List<MergeConflict> conflicts)
     {
@@ -227,37 +281,34 @@ public static class SnapshotMerger
         return new MetricFamilySnapshot(labeled, SeriesMerger.Merge(labeled, inputs), validate: false);
     }
 
-    /// <summary>Leaves out a family whose sample names another family (earlier by name) already uses.</summary>
-    private static MetricFamilySnapshot[] DropNameClashes(
-        List<MetricFamilySnapshot> merged,
-        Dictionary<string, List<Member>> contributors,
+    /// <summary>
+    /// Claims <paramref name="family"/>'s sample names, or leaves the family out (false) when a family earlier by name
+    /// already uses one of them.
+    /// </summary>
+    private static bool TakeSampleNames(
+        MetricFamilySnapshot family,
+        List<Member> members,
+        Dictionary<string, string> taken,
         List<MergeConflict> conflicts)
     {
-        var taken = new Dictionary<string, string>(StringComparer.Ordinal);
-        var kept = new List<MetricFamilySnapshot>(merged.Count);
-        foreach (var family in merged)
+        var names = MetricCatalog.SampleNames(family.Definition).ToArray();
+        var clash = names.FirstOrDefault(taken.ContainsKey);
+        if (clash is not null)
         {
-            var names = MetricCatalog.SampleNames(family.Definition).ToArray();
-            var clash = names.FirstOrDefault(taken.ContainsKey);
-            if (clash is not null)
-            {
-                conflicts.Add(new MergeConflict(
-                    family.Name,
-                    MergeConflictReason.NameClash,
-                    [.. contributors[family.Name].Select(m => m.Source.Name)],
-                    $"its sample name '{clash}' belongs to family '{taken[clash]}'"));
-                continue;
-            }
-
-            foreach (var n in names)
-            {
-                taken[n] = family.Name;
-            }
-
-            kept.Add(family);
+            conflicts.Add(new MergeConflict(
+                family.Name,
+                MergeConflictReason.NameClash,
+                [.. members.Select(m => m.Source.Name)],
+                $"its sample name '{clash}' belongs to family '{taken[clash]}'"));
+            return false;
         }
 
-        return [.. kept];
+        foreach (var n in names)
+        {
+            taken[n] = family.Name;
+        }
+
+        return true;
     }
 
     private sealed record Member(MergeSource Source, MetricFamilySnapshot Family);
