@@ -17,9 +17,16 @@ public sealed class ActorTelemetry
 {
     private static readonly TimeSpan RegionQueryWait = TimeSpan.FromMilliseconds(500);
 
+    // Distinct actor_type values a node admits; later ones are "other". Grouping by parent path makes one value per
+    // parent, and the children of per-entity actors have as many parents as there are entities: without a bound the
+    // series would grow with them (the same bound as aggregator.max-retired-groups' default).
+    private const int MaxActorTypes = 1000;
+
     private readonly ConcurrentDictionary<string, MessageTypeTable> _tables = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<IActorRef, Tracked> _tracked = new();
     private readonly ConcurrentDictionary<string, Region> _regions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _actorTypes = new(StringComparer.Ordinal);
+    private int _admittedActorTypes;
     private readonly Regex[] _pathPatterns;
     private readonly string[] _pathPatternTexts;
     private readonly Regex[] _classPatterns;
@@ -150,11 +157,29 @@ public sealed class ActorTelemetry
         type.Assembly.GetName().Name is { } assembly
         && (assembly is "Akka" or "Aggregator.Actors" or "Aggregator.Cluster" or "Aggregator.Hosting" || assembly.StartsWith("Akka.", StringComparison.Ordinal));
 
-    private string Group(string path, Type type, string? pattern) => Settings.GroupBy switch
+    private string Group(string path, Type type, string? pattern)
     {
-        TelemetryGroupBy.Type => type.Name,
-        _ => pattern ?? path[..Math.Max(0, path.LastIndexOf('/'))] + "/*",
-    };
+        var actorType = Settings.GroupBy switch
+        {
+            TelemetryGroupBy.Type => type.Name,
+            _ => pattern ?? path[..Math.Max(0, path.LastIndexOf('/'))] + "/*",
+        };
+
+        if (_actorTypes.ContainsKey(actorType))
+        {
+            return actorType;
+        }
+
+        // Racing admissions may pass the bound by a few; what matters is that it does not grow with the actors.
+        // (ConcurrentDictionary.Count would take every lock at each actor start.)
+        if (Volatile.Read(ref _admittedActorTypes) < MaxActorTypes && _actorTypes.TryAdd(actorType, true))
+        {
+            Interlocked.Increment(ref _admittedActorTypes);
+            return actorType;
+        }
+
+        return _actorTypes.ContainsKey(actorType) ? actorType : TelemetryFamilies.Other;
+    }
 
     private MessageTypeTable Table(string actorType) => _tables.GetOrAdd(actorType, _ => NewTable());
 
@@ -189,7 +214,20 @@ public sealed class ActorTelemetry
 
         if (!_regions.IsEmpty)
         {
-            var regions = _regions.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => (r.Key, Stats: r.Value.Read())).Where(r => r.Stats is not null).ToArray();
+            // Every region asked first, then one wait for all of them: a slow region delays a collection once, not
+            // once per region.
+            var asked = _regions.OrderBy(r => r.Key, StringComparer.Ordinal).ToArray();
+            var pending = Array.ConvertAll(asked, r => r.Value.Ask());
+            try
+            {
+                Task.WaitAll(pending, RegionQueryWait);
+            }
+            catch (AggregateException)
+            {
+                // A failed query: its region reports its previous answer (Take).
+            }
+
+            var regions = asked.Select(r => (r.Key, Stats: r.Value.Take())).Where(r => r.Stats is not null).ToArray();
             yield return new MetricFamilySnapshot(
                 TelemetryFamilies.RegionShardsDefinition,
                 [.. regions.Select(r => SeriesSnapshot.ForValue([r.Key], r.Stats!.Value.Shards))]);
@@ -208,36 +246,30 @@ public sealed class ActorTelemetry
         private Task<(int Shards, int Entities)>? _pending;
         private (int Shards, int Entities)? _last;
 
-        public (int Shards, int Entities)? Read()
+        /// <summary>The query in flight, started when none is: a slow region is asked again only once it has answered.</summary>
+        public Task Ask()
         {
-            Task<(int Shards, int Entities)> pending;
             lock (_sync)
             {
-                // One query at a time: a slow region is asked again only once it has answered.
-                pending = _pending ??= Start();
+                return _pending ??= Start();
             }
+        }
 
-            try
+        /// <summary>The newest answer: the query's if it has finished (successfully), the previous one otherwise.</summary>
+        public (int Shards, int Entities)? Take()
+        {
+            lock (_sync)
             {
-                if (pending.Wait(RegionQueryWait))
+                if (_pending is { IsCompleted: true } done)
                 {
-                    lock (_sync)
+                    if (done.IsCompletedSuccessfully)
                     {
-                        _last = pending.Result;
-                        _pending = null;
+                        _last = done.Result;
                     }
-                }
-            }
-            catch (AggregateException)
-            {
-                lock (_sync)
-                {
+
                     _pending = null;
                 }
-            }
 
-            lock (_sync)
-            {
                 return _last;
             }
         }

@@ -43,15 +43,16 @@ internal sealed class MessageTypeTable
             return label;
         }
 
-        var name = Name(type);
-        if (_mode == MessageTypeMode.Allowlist && !_allowed.Contains(name))
+        // A full table first: a class it would refuse anyway is not named (a generic's name allocates).
+        if (Volatile.Read(ref _count) >= _max)
         {
+            overflowed = _mode != MessageTypeMode.Allowlist || _allowed.Contains(Name(type));
             return TelemetryFamilies.Other;
         }
 
-        if (Volatile.Read(ref _count) >= _max)
+        var name = Name(type);
+        if (_mode == MessageTypeMode.Allowlist && !_allowed.Contains(name))
         {
-            overflowed = true;
             return TelemetryFamilies.Other;
         }
 

@@ -49,6 +49,9 @@ internal sealed class WorkerTelemetry
     private Series? _previous;
     private Counter.Child? _previousMessages;
     private Series? _otherAllowlist;
+
+    // With message-types = off every class has the one empty value: one series for all, not one per class.
+    private Series? _unlabelled;
     private Series? _otherOverflow;
     private IActorStash? _stash;
     private int _interval;
@@ -167,7 +170,9 @@ internal sealed class WorkerTelemetry
         if (!_series.TryGetValue(type, out var series))
         {
             var label = _table.Label(type, out var overflowed);
-            series = ReferenceEquals(label, TelemetryFamilies.Other) ? Other(overflowed) : new Series(this, label, overflowed: false);
+            series = ReferenceEquals(label, TelemetryFamilies.Other) ? Other(overflowed)
+                : label.Length == 0 ? _unlabelled ??= new Series(this, label, overflowed: false)
+                : new Series(this, label, overflowed: false);
             if (_series.Count < _maxCached)
             {
                 _series.Add(type, series);

@@ -37,6 +37,10 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterCollectorAc
     // and the next replies come in full.
     private const int MaxDecoders = 256;
 
+    // The most chunks a reply may announce: 4 GiB at the default chunk size. A larger count is corrupt, and allocating
+    // a slot per announced chunk must not be a peer's to decide.
+    private const int MaxChunks = 4096;
+
     private readonly AggregatorClusterSettings _settings;
     private readonly Akka.Cluster.Cluster _cluster;
     private readonly IActorRef _localNodeCollector;
@@ -310,13 +314,15 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterCollectorAc
             return;
         }
 
-        exchange.Chunks ??= new byte[chunk.Count][];
-        if (chunk.Count != exchange.Chunks.Length || chunk.Index < 0 || chunk.Index >= chunk.Count)
+        if (chunk.Count is < 1 or > MaxChunks || chunk.Index < 0 || chunk.Index >= chunk.Count || (exchange.Chunks is { } known && known.Length != chunk.Count))
         {
             _exchanges.Remove(chunk.Exchange);
-            exchange.Reply.TrySetException(new InvalidOperationException($"{exchange.Node} sent chunk {chunk.Index} of {chunk.Count}, not of {exchange.Chunks.Length}."));
+            exchange.Reply.TrySetException(new InvalidOperationException(
+                $"{exchange.Node} sent chunk {chunk.Index} of {chunk.Count}, which is not a chunk of this reply ({exchange.Chunks?.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none yet"} announced, at most {MaxChunks})."));
             return;
         }
+
+        exchange.Chunks ??= new byte[chunk.Count][];
 
         if (exchange.Chunks[chunk.Index] is null)
         {

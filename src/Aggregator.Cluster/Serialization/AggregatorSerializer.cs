@@ -136,9 +136,10 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
         var replyTo = system.Provider.ResolveActorRef(reader.ReadString());
         var workers = new WorkerSelection(ReadStrings(ref reader));
         var families = new FamilyFilter(ReadStrings(ref reader));
-        if (!reader.AtEnd || timeoutMs < 0)
+        // A node collection's timeout is seconds; past int.MaxValue ms (24 days) TimeSpan arithmetic downstream could overflow.
+        if (!reader.AtEnd || timeoutMs is < 0 or > int.MaxValue)
         {
-            throw new SerializationException("A request for a reply of changes is corrupt.");
+            throw new SerializationException($"A request for a reply of changes is corrupt (timeout {timeoutMs} ms, or bytes past its end).");
         }
 
         return new ChangesProtocol.CollectChanges(exchange, session, baseSequence, workers, families, TimeSpan.FromMilliseconds(timeoutMs), replyTo);

@@ -154,7 +154,7 @@ public sealed class MergeEngine
         // A merge with conflicts counts them again each time: it is never reused.
         if (unfiltered)
         {
-            _memo = result.Conflicts.Count == 0 ? new Memo(_version, replied.ToDictionary(r => r.Name, r => r.Snapshot, StringComparer.Ordinal), silentNames, result) : null;
+            _memo = result.Conflicts.Count == 0 ? new Memo(_version, Inputs(replied), silentNames, result) : null;
         }
 
         return result;
@@ -319,6 +319,18 @@ public sealed class MergeEngine
 
     private MetricFamilySnapshot ConflictsFamily() =>
         new(ConflictsDefinition, [.. _conflictCounts.Select(c => SeriesSnapshot.ForValue([c.Key.Family, c.Key.Reason], c.Value))]);
+
+    // By name, the last of a name winning, as the merge itself records it (ToDictionary would throw on a repeated name).
+    private static Dictionary<string, MetricsSnapshot> Inputs(IReadOnlyCollection<MergeSource> replied)
+    {
+        var inputs = new Dictionary<string, MetricsSnapshot>(replied.Count, StringComparer.Ordinal);
+        foreach (var source in replied)
+        {
+            inputs[source.Name] = source.Snapshot;
+        }
+
+        return inputs;
+    }
 
     private sealed record Memo(long Version, Dictionary<string, MetricsSnapshot> Replied, string[] Missing, MergeResult Result)
     {

@@ -95,6 +95,17 @@ public sealed class AggregatorSerializerSpec : TestKit
     }
 
     [Fact]
+    public void A_request_for_changes_with_a_timeout_beyond_24_days_is_refused_by_its_value()
+    {
+        var request = new ChangesProtocol.CollectChanges(1, 2, 0, WorkerSelection.All, FamilyFilter.All, TimeSpan.FromDays(30), TestActor);
+        var bytes = ToBinary(request);
+
+        var error = Assert.Throws<SerializationException>(() => FromBinary(bytes, AggregatorSerializer.CollectChangesManifest));
+
+        Assert.Equal("A request for a reply of changes is corrupt (timeout 2592000000 ms, or bytes past its end).", error.Message);
+    }
+
+    [Fact]
     public void A_reply_with_an_empty_snapshot_round_trips()
     {
         var message = new NodeCollectorProtocol.CollectReply(MetricsSnapshot.Empty, [], []);
