@@ -30,6 +30,12 @@ public sealed class CollectionReports
     /// <summary>The durations of the last collections, oldest first (at most <see cref="HistoryLength"/>).</summary>
     public IReadOnlyList<TimeSpan> Durations => _state?.Durations ?? [];
 
+    /// <summary>
+    /// The last collection and the durations up to it, read together: reading <see cref="Last"/> and
+    /// <see cref="Durations"/> one after the other could mix two collections when one finishes in between.
+    /// </summary>
+    public (CollectionReport? Last, IReadOnlyList<TimeSpan> Durations) Current => _state is { } state ? (state.Last, state.Durations) : (null, []);
+
     /// <summary>Publishes <paramref name="report"/> as the last collection and adds its duration to the history.</summary>
     internal void Record(CollectionReport report)
     {

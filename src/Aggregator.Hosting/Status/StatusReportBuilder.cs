@@ -25,16 +25,17 @@ internal static class StatusReportBuilder
     {
         var node = AggregatorExtension.Get(system);
         var clusterExtension = cluster ? AggregatorClusterExtension.Get(system) : null;
-        var nodeReport = node.Reports.Last;
-        var clusterReport = clusterExtension?.Reports.Last;
+        // Each collector's state read once, so that every part of the page shows the same collection.
+        var (nodeReport, nodeDurations) = node.Reports.Current;
+        var (clusterReport, clusterDurations) = clusterExtension?.Reports.Current ?? (null, []);
 
         var levels = new List<LevelStatus>();
         if (clusterExtension is not null)
         {
-            levels.Add(Level("cluster", clusterExtension.Reports));
+            levels.Add(Level("cluster", clusterReport, clusterDurations));
         }
 
-        levels.Add(Level(NodeLevel, node.Reports));
+        levels.Add(Level(NodeLevel, nodeReport, nodeDurations));
 
         var localName = node.Address.ToString();
         var localWorkers = Workers(nodeReport);
@@ -82,17 +83,14 @@ internal static class StatusReportBuilder
             Configuration(node.Settings, clusterExtension?.Settings, top?.Merged ?? MetricsSnapshot.Empty, serving));
     }
 
-    private static LevelStatus Level(string level, CollectionReports reports)
-    {
-        var last = reports.Last;
-        return new LevelStatus(
+    private static LevelStatus Level(string level, CollectionReport? last, IReadOnlyList<TimeSpan> durations) =>
+        new(
             level,
             last?.CompletedAt,
             last?.Duration.TotalSeconds,
             last?.Sources.Count(s => s.Up) ?? 0,
             last?.Sources.Count(s => !s.Up) ?? 0,
-            [.. reports.Durations.Select(d => d.TotalSeconds)]);
-    }
+            [.. durations.Select(d => d.TotalSeconds)]);
 
     private static List<SourceStatus> Workers(CollectionReport? report) =>
         [.. (report?.Sources ?? []).OrderBy(s => s.Name, StringComparer.Ordinal).Select(s => new SourceStatus(s.Name, s.Up, s.AnsweredAfter?.TotalSeconds, s.Retained, s.Snapshot is null ? null : SeriesCount(s.Snapshot)))];
