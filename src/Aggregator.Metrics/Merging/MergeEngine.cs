@@ -198,6 +198,9 @@ public sealed class MergeEngine
         var last = TakeLast(source, finalSnapshot);
         _past.Remove(source, out var past);
         var total = past is null ? last : last is null ? past : Fold(past, last);
+
+        // Retired totals keep no exemplars: they keep merged counters from going down, while exemplars point at recent traces.
+        total = total is null ? null : ExemplarMerge.Strip(total);
         if (total is not null)
         {
             foreach (var entry in _selections.Entries)
@@ -225,7 +228,7 @@ public sealed class MergeEngine
         ArgumentNullException.ThrowIfNull(group);
         ArgumentNullException.ThrowIfNull(totals);
         _version++;
-        var monotonic = MonotonicPart(totals);
+        var monotonic = ExemplarMerge.Strip(MonotonicPart(totals));
         _groups[group] = _groups.TryGetValue(group, out var known) ? MonotonicMax.Of(known, monotonic) : monotonic;
     }
 
@@ -301,7 +304,7 @@ public sealed class MergeEngine
     private MergeSource Source(string name, MetricsSnapshot snapshot) => new(name, snapshot, _sourceLabel);
 
     private MetricsSnapshot Fold(MetricsSnapshot? past, MetricsSnapshot last) =>
-        past is null ? last : SnapshotMerger.Merge([Source("past", past), Source("last", last)]).Snapshot;
+        ExemplarMerge.Strip(past is null ? last : SnapshotMerger.Merge([Source("past", past), Source("last", last)]).Snapshot);
 
     private void Count(IReadOnlyList<MergeConflict> conflicts)
     {

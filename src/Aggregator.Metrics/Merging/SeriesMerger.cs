@@ -127,6 +127,8 @@ internal static class SeriesMerger
         private double _sum;
         private long[]? _buckets;
         private bool _bucketsOwned;
+        private ExemplarSnapshot?[]? _exemplars;
+        private bool _exemplarsOwned;
 
         public Accumulator(MetricDefinition definition, in SeriesSnapshot first)
         {
@@ -139,11 +141,14 @@ internal static class SeriesMerger
             _sum = first.Sum;
             _buckets = first.CumulativeBucketsArray;
             _bucketsOwned = false;
+            _exemplars = first.ExemplarsArray;
+            _exemplarsOwned = false;
         }
 
         public void Add(in SeriesSnapshot next)
         {
             _created = Earliest(_created, next.CreatedSeconds);
+            ExemplarMerge.Newest(ref _exemplars, ref _exemplarsOwned, next.ExemplarsArray);
             switch (_definition.Type)
             {
                 case MetricType.Counter:
@@ -171,12 +176,16 @@ internal static class SeriesMerger
             }
         }
 
-        public readonly SeriesSnapshot Result() => _definition.Type switch
+        public readonly SeriesSnapshot Result()
         {
-            MetricType.Histogram => SeriesSnapshot.ForHistogram(_labels, _buckets!, _sum, _timestamp, _created),
-            MetricType.Summary => SeriesSnapshot.ForSummary(_labels, _count, _sum, _timestamp, _created),
-            _ => SeriesSnapshot.ForValue(_labels, _value, _timestamp, _created),
-        };
+            var result = _definition.Type switch
+            {
+                MetricType.Histogram => SeriesSnapshot.ForHistogram(_labels, _buckets!, _sum, _timestamp, _created),
+                MetricType.Summary => SeriesSnapshot.ForSummary(_labels, _count, _sum, _timestamp, _created),
+                _ => SeriesSnapshot.ForValue(_labels, _value, _timestamp, _created),
+            };
+            return _exemplars is null ? result : result.WithExemplars(_exemplars);
+        }
 
         /// <summary>The earlier of two creation times; NaN means unknown and loses to any known time.</summary>
         private static double Earliest(double a, double b) => double.IsNaN(a) ? b : double.IsNaN(b) ? a : Math.Min(a, b);

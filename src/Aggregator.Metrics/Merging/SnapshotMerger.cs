@@ -160,7 +160,7 @@ public static class SnapshotMerger
         var inputs = new List<SeriesSnapshot[]>(winners.Count);
         foreach (var winner in winners)
         {
-            inputs.Add(winner.Family.SeriesArray);
+            inputs.Add(ExemplarMerge.Attribute(winner.Family.SeriesArray, winner.Source.SourceLabels));
         }
 
         return new MetricFamilySnapshot(definition, SeriesMerger.Merge(definition, inputs), validate: false);
@@ -275,7 +275,7 @@ public static class SnapshotMerger
                 relabeled[i] = series[i].WithLabelValues([.. series[i].LabelValuesArray, .. extra]);
             }
 
-            inputs.Add(relabeled);
+            inputs.Add(ExemplarMerge.Attribute(relabeled, winner.Source.SourceLabels));
         }
 
         return new MetricFamilySnapshot(labeled, SeriesMerger.Merge(labeled, inputs), validate: false);

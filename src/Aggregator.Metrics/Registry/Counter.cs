@@ -18,6 +18,9 @@ public sealed class Counter : MetricFamily<Counter.Child>
     /// <summary>Adds <paramref name="amount"/> (not negative) to the unlabelled series.</summary>
     public void Inc(double amount) => Unlabelled.Inc(amount);
 
+    /// <summary>Adds <paramref name="amount"/> to the unlabelled series and records <paramref name="exemplar"/> with it.</summary>
+    public void Inc(double amount, in Exemplar exemplar) => Unlabelled.Inc(amount, in exemplar);
+
     private protected override Child CreateChild(string[] labelValues) => new(labelValues, this);
 
     /// <summary>One counter series.</summary>
@@ -40,6 +43,7 @@ public sealed class Counter : MetricFamily<Counter.Child>
         private long _count;
         private double _amount;
         private StripedCells? _cells;
+        private ExemplarStore.Cell[]? _exemplars;
 
         internal Child(string[] labelValues, Counter family)
             : base(labelValues, family)
@@ -80,7 +84,24 @@ public sealed class Counter : MetricFamily<Counter.Child>
             _amount += amount;
         }
 
-        internal override SeriesSnapshot Snapshot()
+        /// <summary>Adds <paramref name="amount"/> and records <paramref name="exemplar"/> with it (nothing more when it is empty).</summary>
+        /// <exception cref="ArgumentOutOfRangeException">The amount is negative or NaN; nothing is added.</exception>
+        /// <exception cref="ArgumentException">The exemplar is invalid (<see cref="Exemplar.Problem"/>); the amount is added.</exception>
+        public void Inc(double amount, in Exemplar exemplar)
+        {
+            Inc(amount);
+            if (!exemplar.IsEmpty)
+            {
+                ExemplarStore.Record(ref _exemplars, 0, 1, amount, in exemplar, Shared, Family.Clock);
+            }
+        }
+
+        internal override SeriesSnapshot Snapshot() => WithExemplars(SnapshotValue());
+
+        private SeriesSnapshot WithExemplars(SeriesSnapshot series) =>
+            _exemplars is null ? series : series.WithExemplars(ExemplarStore.Collect(_exemplars, Shared));
+
+        private SeriesSnapshot SnapshotValue()
         {
             if (!Shared)
             {

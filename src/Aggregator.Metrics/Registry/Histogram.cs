@@ -14,6 +14,9 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
     /// <summary>Observes <paramref name="value"/> in the unlabelled series.</summary>
     public void Observe(double value) => Unlabelled.Observe(value);
 
+    /// <summary>Observes <paramref name="value"/> in the unlabelled series and records <paramref name="exemplar"/> in its bucket.</summary>
+    public void Observe(double value, in Exemplar exemplar) => Unlabelled.Observe(value, in exemplar);
+
     private protected override Child CreateChild(string[] labelValues) => new(labelValues, this);
 
     /// <summary>One histogram series.</summary>
@@ -35,6 +38,9 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
 
         // Shared registry only, created when two observations first race for the sum.
         private StripedCells? _cells;
+
+        // One exemplar per bucket, +Inf last; made at the series' first exemplar.
+        private ExemplarStore.Cell[]? _exemplars;
 
         internal Child(string[] labelValues, Histogram family)
             : base(labelValues, family)
@@ -69,9 +75,29 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
             _sum += value;
         }
 
+        /// <summary>
+        /// Observes <paramref name="value"/> and records <paramref name="exemplar"/> as its bucket's exemplar (nothing
+        /// more when it is empty).
+        /// </summary>
+        /// <exception cref="ArgumentException">The exemplar is invalid (<see cref="Exemplar.Problem"/>); the value is observed.</exception>
+        public void Observe(double value, in Exemplar exemplar)
+        {
+            Observe(value);
+            if (!exemplar.IsEmpty)
+            {
+                ExemplarStore.Record(ref _exemplars, BucketIndex(value), _counts.Length, value, in exemplar, Shared, Family.Clock);
+            }
+        }
+
         private protected override void RecordSeconds(double seconds) => Observe(seconds);
 
         internal override SeriesSnapshot Snapshot()
+        {
+            var series = SnapshotBuckets();
+            return _exemplars is null ? series : series.WithExemplars(ExemplarStore.Collect(_exemplars, Shared));
+        }
+
+        private SeriesSnapshot SnapshotBuckets()
         {
             if (!Shared)
             {

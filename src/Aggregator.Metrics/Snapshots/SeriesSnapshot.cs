@@ -11,9 +11,11 @@ public readonly struct SeriesSnapshot
 
     private readonly string[] _labelValues;
     private readonly long[]? _cumulativeBuckets;
+    private readonly ExemplarSnapshot?[]? _exemplars;
 
-    private SeriesSnapshot(string[] labelValues, double value, long count, double sum, long[]? cumulativeBuckets, long timestampMs, double createdSeconds)
+    private SeriesSnapshot(string[] labelValues, double value, long count, double sum, long[]? cumulativeBuckets, long timestampMs, double createdSeconds, ExemplarSnapshot?[]? exemplars = null)
     {
+        _exemplars = exemplars;
         _labelValues = labelValues;
         Value = value;
         Count = count;
@@ -51,6 +53,19 @@ public readonly struct SeriesSnapshot
 
     internal long[]? CumulativeBucketsArray => _cumulativeBuckets;
 
+    /// <summary>
+    /// The exemplars: one for a counter, one per bucket (+Inf last) for a histogram, null where none was recorded;
+    /// empty when the series has none at all.
+    /// </summary>
+    public IReadOnlyList<ExemplarSnapshot?> Exemplars => _exemplars ?? [];
+
+    internal ExemplarSnapshot?[]? ExemplarsArray => _exemplars;
+
+    /// <summary>The same series with <paramref name="exemplars"/> (kept, not copied; null for none) instead of its own.</summary>
+    /// <param name="exemplars">One per counter, one per bucket (+Inf last) for a histogram.</param>
+    public SeriesSnapshot WithExemplars(ExemplarSnapshot?[]? exemplars) =>
+        new(_labelValues, Value, Count, Sum, _cumulativeBuckets, TimestampMs, CreatedSeconds, exemplars);
+
     /// <summary>Same label values and values, bit for bit (so NaN equals NaN and -0 differs from 0).</summary>
     /// <param name="other">The series to compare with.</param>
     public bool SameAs(in SeriesSnapshot other) =>
@@ -60,11 +75,12 @@ public readonly struct SeriesSnapshot
         && BitConverter.DoubleToInt64Bits(Sum) == BitConverter.DoubleToInt64Bits(other.Sum)
         && TimestampMs == other.TimestampMs
         && BitConverter.DoubleToInt64Bits(CreatedSeconds) == BitConverter.DoubleToInt64Bits(other.CreatedSeconds)
-        && (ReferenceEquals(_cumulativeBuckets, other._cumulativeBuckets) || _cumulativeBuckets.AsSpan().SequenceEqual(other._cumulativeBuckets));
+        && (ReferenceEquals(_cumulativeBuckets, other._cumulativeBuckets) || _cumulativeBuckets.AsSpan().SequenceEqual(other._cumulativeBuckets))
+        && Merging.ExemplarMerge.SameExemplars(_exemplars, other._exemplars);
 
     /// <summary>The same series under other label values (kept, not copied), for a merge that adds source labels.</summary>
     internal SeriesSnapshot WithLabelValues(string[] labelValues) =>
-        new(labelValues, Value, Count, Sum, _cumulativeBuckets, TimestampMs, CreatedSeconds);
+        new(labelValues, Value, Count, Sum, _cumulativeBuckets, TimestampMs, CreatedSeconds, _exemplars);
 
     /// <summary>A counter, gauge or info series.</summary>
     /// <param name="labelValues">The label values (kept, not copied: do not change the array afterwards).</param>

@@ -1,0 +1,123 @@
+namespace Aggregator.Metrics;
+
+/// <summary>
+/// An exemplar as collected: its labels, the value recorded with it, when it was recorded (the time given with it, or
+/// the time of recording) and the sources it passed through in merges. Immutable.
+/// </summary>
+/// <remarks>
+/// Merges keep the newest exemplar per series (per bucket), by <see cref="Compare"/>: the later timestamp; on equal
+/// timestamps the larger value, then the labels, then the sources in ordinal order, so that any order of merging picks
+/// the same one. <see cref="Sources"/> names where it came from, innermost first (<c>worker</c>, then <c>node</c>),
+/// each merge adding its source's labels that are not there yet.
+/// </remarks>
+public sealed class ExemplarSnapshot
+{
+    private readonly KeyValuePair<string, string>[] _labels;
+    private readonly KeyValuePair<string, string>[] _sources;
+
+    /// <summary>Creates an exemplar snapshot.</summary>
+    /// <param name="labels">Its labels (kept, not copied).</param>
+    /// <param name="value">The value recorded with it.</param>
+    /// <param name="timestampMs">When it was recorded, in epoch milliseconds.</param>
+    /// <param name="sources">The merge sources it came through, innermost first (kept, not copied); null for none.</param>
+    public ExemplarSnapshot(KeyValuePair<string, string>[] labels, double value, long timestampMs, KeyValuePair<string, string>[]? sources = null)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        _labels = labels;
+        Value = value;
+        TimestampMs = timestampMs;
+        _sources = sources ?? [];
+    }
+
+    /// <summary>The exemplar's own labels, such as <c>trace_id</c> and <c>span_id</c>.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Labels => _labels;
+
+    /// <summary>The value recorded with it (the increment, or the observed value).</summary>
+    public double Value { get; }
+
+    /// <summary>When it was recorded, in epoch milliseconds.</summary>
+    public long TimestampMs { get; }
+
+    /// <summary>The merge sources it came through, innermost first, such as <c>worker=…</c> then <c>node=…</c>.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Sources => _sources;
+
+    internal KeyValuePair<string, string>[] LabelsArray => _labels;
+
+    internal KeyValuePair<string, string>[] SourcesArray => _sources;
+
+    /// <summary>
+    /// Orders exemplars from oldest to newest: by timestamp, then value, then labels and sources (ordinal). A total
+    /// order, so that the newest of several is the same whatever order they are merged in.
+    /// </summary>
+    public static int Compare(ExemplarSnapshot a, ExemplarSnapshot b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (ReferenceEquals(a, b))
+        {
+            return 0;
+        }
+
+        var c = a.TimestampMs.CompareTo(b.TimestampMs);
+        if (c != 0)
+        {
+            return c;
+        }
+
+        c = a.Value.CompareTo(b.Value);
+        if (c != 0)
+        {
+            return c;
+        }
+
+        c = ComparePairs(a._labels, b._labels);
+        return c != 0 ? c : ComparePairs(a._sources, b._sources);
+    }
+
+    /// <summary>Whether two exemplars (either may be null) have the same labels, value, time and sources.</summary>
+    public static bool Same(ExemplarSnapshot? a, ExemplarSnapshot? b) =>
+        ReferenceEquals(a, b)
+        || (a is not null && b is not null
+            && a.TimestampMs == b.TimestampMs
+            && BitConverter.DoubleToInt64Bits(a.Value) == BitConverter.DoubleToInt64Bits(b.Value)
+            && ComparePairs(a._labels, b._labels) == 0
+            && ComparePairs(a._sources, b._sources) == 0);
+
+    /// <summary>This exemplar with <paramref name="added"/>'s labels appended to its sources where it lacks their names.</summary>
+    internal ExemplarSnapshot WithSources(IReadOnlyList<KeyValuePair<string, string>> added)
+    {
+        List<KeyValuePair<string, string>>? sources = null;
+        foreach (var label in added)
+        {
+            if (Array.FindIndex(_sources, s => s.Key == label.Key) < 0 && (sources is null || !sources.Exists(s => s.Key == label.Key)))
+            {
+                (sources ??= [.. _sources]).Add(label);
+            }
+        }
+
+        return sources is null ? this : new ExemplarSnapshot(_labels, Value, TimestampMs, [.. sources]);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{{{string.Join(",", _labels.Select(l => $"{l.Key}=\"{l.Value}\""))}}} {Value} @{TimestampMs} from [{string.Join(",", _sources.Select(l => $"{l.Key}={l.Value}"))}]";
+
+    private static int ComparePairs(KeyValuePair<string, string>[] a, KeyValuePair<string, string>[] b)
+    {
+        for (var i = 0; i < Math.Min(a.Length, b.Length); i++)
+        {
+            var c = string.CompareOrdinal(a[i].Key, b[i].Key);
+            if (c == 0)
+            {
+                c = string.CompareOrdinal(a[i].Value, b[i].Value);
+            }
+
+            if (c != 0)
+            {
+                return c;
+            }
+        }
+
+        return a.Length.CompareTo(b.Length);
+    }
+}
