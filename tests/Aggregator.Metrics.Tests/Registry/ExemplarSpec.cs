@@ -1,0 +1,204 @@
+using System.Diagnostics;
+
+namespace Aggregator.Metrics.Tests.Registry;
+
+public sealed class ExemplarSpec
+{
+    private static readonly ActivityTraceId TraceA = ActivityTraceId.CreateFromString("0af7651916cd43dd8448eb211c80319c");
+    private static readonly ActivitySpanId SpanA = ActivitySpanId.CreateFromString("b7ad6b7169203331");
+    private static readonly ActivityTraceId TraceB = ActivityTraceId.CreateFromString("4bf92f3577b34da6a3ce929d0e0e4736");
+    private static readonly ActivitySpanId SpanB = ActivitySpanId.CreateFromString("00f067aa0ba902b7");
+
+    [Fact]
+    public void A_counter_keeps_the_last_exemplar_with_its_amount_and_time_of_recording()
+    {
+        var clock = new ManualClock(Registries.T0);
+        var registry = Registries.Worker(clock: clock);
+        var counter = registry.Counter("requests_total", "Requests", "method");
+        var get = counter.WithLabels("GET");
+        get.Inc(2, Exemplar.FromTrace(TraceA, SpanA));
+        clock.EpochMilliseconds += 250;
+        get.Inc(3, Exemplar.FromTrace(TraceB, SpanB));
+        get.Inc(1);
+
+        var series = Assert.Single(registry.Collect().Find("requests")!.Series);
+        Assert.Equal(6, series.Value);
+        var exemplar = Assert.Single(series.Exemplars);
+        Assert.Equal(
+            "{trace_id=\"4bf92f3577b34da6a3ce929d0e0e4736\",span_id=\"00f067aa0ba902b7\"} 3 @1700000000750 from []",
+            exemplar!.ToString());
+    }
+
+    [Fact]
+    public void A_series_without_exemplars_collects_none()
+    {
+        var registry = Registries.Worker();
+        registry.Counter("c", "C").Inc(1, default);
+        Hist(registry, "h", [1]).Observe(0.5, Exemplar.FromActivity(null));
+
+        Assert.All(registry.Collect().Families, f => Assert.Empty(Assert.Single(f.Series).Exemplars));
+    }
+
+    [Fact]
+    public void A_given_timestamp_is_kept_instead_of_the_time_of_recording()
+    {
+        var registry = Registries.Worker();
+        var counter = registry.Counter("c", "C");
+        counter.Inc(1, Exemplar.FromTrace(TraceA, SpanA).WithTimestamp(DateTimeOffset.FromUnixTimeMilliseconds(1_600_000_000_123)));
+
+        Assert.Equal(1_600_000_000_123, registry.Collect().Find("c")!.Series[0].Exemplars[0]!.TimestampMs);
+    }
+
+    [Fact]
+    public void A_histogram_keeps_one_exemplar_per_bucket_including_plus_inf()
+    {
+        var clock = new ManualClock(Registries.T0);
+        var registry = Registries.Worker(clock: clock);
+        var latency = Hist(registry, "latency_seconds", [0.1, 1]);
+        latency.Observe(0.05, new Exemplar(new KeyValuePair<string, string>("user", "a")));
+        clock.EpochMilliseconds += 1;
+        latency.Observe(0.07, new Exemplar(new KeyValuePair<string, string>("user", "b")));
+        latency.Observe(5, Exemplar.FromTrace(TraceA, SpanA));
+        latency.Observe(0.5);
+
+        var series = Assert.Single(registry.Collect().Find("latency_seconds")!.Series);
+        Assert.Equal([2L, 3L, 4L], series.CumulativeBuckets);
+        Assert.Equal(
+            [
+                "{user=\"b\"} 0.07 @1700000000501 from []",
+                "null",
+                "{trace_id=\"0af7651916cd43dd8448eb211c80319c\",span_id=\"b7ad6b7169203331\"} 5 @1700000000501 from []",
+            ],
+            series.Exemplars.Select(e => e?.ToString() ?? "null"));
+    }
+
+    [Fact]
+    public void An_exemplar_over_128_characters_is_refused_naming_the_label_and_the_value_is_still_counted()
+    {
+        var registry = Registries.Worker();
+        var counter = registry.Counter("c", "C");
+        var tooLong = new Exemplar(new("trace_id", new string('a', 100)), new("user_name", new string('é', 12)));
+
+        var error = Assert.Throws<ArgumentException>(() => counter.Inc(4, tooLong));
+
+        Assert.Equal(
+            "Exemplar labels total 129 characters with label 'user_name', more than the 128 OpenMetrics allows (names and values, counted in characters). The value was recorded without it. (Parameter 'exemplar')",
+            error.Message);
+        var series = registry.Collect().Find("c")!.Series[0];
+        Assert.Equal(4, series.Value);
+        Assert.Empty(series.Exemplars);
+    }
+
+    [Fact]
+    public void Exactly_128_characters_counted_in_code_points_are_accepted()
+    {
+        // 8 + 100 + 9 + 11 = 128 characters, though 'é' takes two UTF-8 bytes.
+        var exemplar = new Exemplar(new("trace_id", new string('a', 100)), new("user_name", new string('é', 11)));
+
+        Assert.Null(exemplar.Problem);
+    }
+
+    [Theory]
+    [InlineData("__reserved", "Exemplar label name '__reserved' is invalid: it must match [a-zA-Z_][a-zA-Z0-9_]* and not start with '__'.")]
+    [InlineData("1st", "Exemplar label name '1st' is invalid: it must match [a-zA-Z_][a-zA-Z0-9_]* and not start with '__'.")]
+    [InlineData("span_id", "Exemplar label 'span_id' is given twice.")]
+    public void A_bad_label_name_is_refused_by_the_observation_that_carries_it_after_observing(string name, string problem)
+    {
+        var registry = Registries.Worker();
+        var histogram = Hist(registry, "h", [1]);
+        var exemplar = new Exemplar(new("span_id", "x"), new(name, "v"));
+
+        var error = Assert.Throws<ArgumentException>(() => histogram.Observe(0.5, exemplar));
+
+        Assert.Equal(problem + " The value was recorded without it. (Parameter 'exemplar')", error.Message);
+        Assert.Equal(1, registry.Collect().Find("h")!.Series[0].Count);
+    }
+
+    [Fact]
+    public void The_current_activity_gives_its_trace_and_span_and_no_activity_gives_the_empty_exemplar()
+    {
+        Assert.Null(Activity.Current);
+        Assert.True(Exemplar.FromCurrentActivity().IsEmpty);
+
+        using var activity = new Activity("request").SetIdFormat(ActivityIdFormat.W3C).Start();
+        var exemplar = Exemplar.FromCurrentActivity();
+
+        Assert.Equal($"{{trace_id=\"{activity.TraceId.ToHexString()}\",span_id=\"{activity.SpanId.ToHexString()}\"}}", exemplar.ToString());
+        Assert.Equal(32, activity.TraceId.ToHexString().Length);
+    }
+
+    [Fact]
+    public void Recording_exemplars_on_existing_series_allocates_nothing()
+    {
+        var registry = new WorkerRegistry();
+        var counter = registry.Counter("c", "C", "k").WithLabels("a");
+        var histogram = Hist(registry, "h", [1, 2], "k").WithLabels("a");
+        var trace = Exemplar.FromTrace(TraceA, SpanA);
+        var labelled = new Exemplar(new KeyValuePair<string, string>("user", "u"));
+        counter.Inc(1, trace);
+        histogram.Observe(0.5, trace);
+        histogram.Observe(1.5, trace);
+        histogram.Observe(9, trace);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            counter.Inc(1, trace);
+            counter.Inc(2, labelled);
+            histogram.Observe(i % 3, trace);
+            histogram.Observe(0.5, labelled);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(30_001, counter.Value);
+    }
+
+    [Fact]
+    public void A_collection_reuses_the_exemplar_it_built_until_a_new_one_is_recorded()
+    {
+        var registry = Registries.Worker();
+        var counter = registry.Counter("c", "C");
+        counter.Inc(1, Exemplar.FromTrace(TraceA, SpanA));
+
+        var first = registry.Collect().Find("c")!.Series[0].Exemplars[0];
+        var second = registry.Collect().Find("c")!.Series[0].Exemplars[0];
+        counter.Inc(1, Exemplar.FromTrace(TraceA, SpanA));
+        var third = registry.Collect().Find("c")!.Series[0].Exemplars[0];
+
+        Assert.Same(first, second);
+        Assert.NotSame(second, third);
+        Assert.True(ExemplarSnapshot.Same(second, third));
+    }
+
+    [Fact]
+    public void A_shared_registry_records_exemplars_from_many_threads_and_keeps_one_of_them_whole()
+    {
+        var registry = Registries.Shared();
+        var counter = registry.Counter("c", "C");
+        var histogram = Hist(registry, "h", [10]);
+        var traces = Enumerable.Range(0, 4).Select(_ => (ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom())).ToArray();
+        var threads = traces.Select((t, n) => new Thread(() =>
+        {
+            for (var i = 0; i < 20_000; i++)
+            {
+                counter.Inc(n + 1, Exemplar.FromTrace(t.Item1, t.Item2));
+                histogram.Observe(n, Exemplar.FromTrace(t.Item1, t.Item2));
+            }
+        })).ToArray();
+        Array.ForEach(threads, t => t.Start());
+        Array.ForEach(threads, t => t.Join());
+
+        var snapshot = registry.Collect();
+        var counted = snapshot.Find("c")!.Series[0];
+        Assert.Equal(200_000, counted.Value);
+        var kept = counted.Exemplars[0]!;
+        var n = Array.FindIndex(traces, t => t.Item1.ToHexString() == kept.Labels[0].Value);
+        Assert.Equal(traces[n].Item2.ToHexString(), kept.Labels[1].Value);
+        Assert.Equal(n + 1, kept.Value);
+        var bucket = snapshot.Find("h")!.Series[0].Exemplars[0]!;
+        Assert.Equal(Array.FindIndex(traces, t => t.Item1.ToHexString() == bucket.Labels[0].Value), bucket.Value);
+    }
+
+    private static Histogram Hist(MetricRegistry registry, string name, double[] buckets, params string[] labels) =>
+        registry.Histogram(name, new MetricOptions { Help = "H", Buckets = buckets, LabelNames = labels });
+}
