@@ -35,6 +35,7 @@ public static class SnapshotAssert
         Bits(e.Sum, a.Sum, where + " sum");
         Assert.Equal(e.CumulativeBuckets, a.CumulativeBuckets);
         Assert.True(e.TimestampMs == a.TimestampMs, $"{where} timestamp {e.TimestampMs} vs {a.TimestampMs}");
+        Assert.Equal(e.Exemplars.Select(x => x?.ToString()), a.Exemplars.Select(x => x?.ToString()));
 
         // NaN means "no _created": any NaN is as good as another there.
         if (!(double.IsNaN(e.CreatedSeconds) && double.IsNaN(a.CreatedSeconds)))

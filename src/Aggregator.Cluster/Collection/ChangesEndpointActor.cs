@@ -61,11 +61,14 @@ internal sealed class ChangesEndpointActor : ReceiveActor
         var (request, reply) = (collected.Request, collected.Reply);
         var bytes = Encoder((request.Session, request.Workers, request.Families)).Encode(request.BaseSequence, reply.Answered, reply.Missing, reply.Snapshot);
         var count = Math.Max(1, (bytes.Length + _chunkSize - 1) / _chunkSize);
+
+        // A reply with exemplars goes under a newer manifest, which a node one version older refuses rather than misreads.
+        var exemplars = Serialization.ExemplarCodec.Any(reply.Snapshot);
         for (var i = 0; i < count; i++)
         {
             var offset = i * _chunkSize;
             var chunk = bytes.AsSpan(offset, Math.Min(_chunkSize, bytes.Length - offset)).ToArray();
-            request.ReplyTo.Tell(new ChangesProtocol.ChangesChunk(request.Exchange, i, count, chunk), Self);
+            request.ReplyTo.Tell(new ChangesProtocol.ChangesChunk(request.Exchange, i, count, chunk, exemplars), Self);
         }
     }
 

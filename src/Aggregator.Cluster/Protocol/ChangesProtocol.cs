@@ -17,6 +17,9 @@ internal static class ChangesProtocol
     /// </summary>
     public sealed record CollectChanges(long Exchange, long Session, long BaseSequence, WorkerSelection Workers, FamilyFilter Families, TimeSpan Timeout, IActorRef ReplyTo);
 
-    /// <summary>Part <paramref name="Index"/> of <paramref name="Count"/> of the reply to <paramref name="Exchange"/>.</summary>
-    public sealed record ChangesChunk(long Exchange, int Index, int Count, byte[] Bytes);
+    /// <summary>
+    /// Part <paramref name="Index"/> of <paramref name="Count"/> of the reply to <paramref name="Exchange"/>;
+    /// <paramref name="Exemplars"/> when the reply carries exemplars (sent under a newer manifest).
+    /// </summary>
+    public sealed record ChangesChunk(long Exchange, int Index, int Count, byte[] Bytes, bool Exemplars = false);
 }

@@ -32,6 +32,15 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
     /// <summary>The manifest of <see cref="NodeCollectorProtocol.CollectReply"/>, version 2 (families carry the per-node flag).</summary>
     public const string CollectReplyManifest = "ACR2";
 
+    /// <summary>
+    /// The manifest of <see cref="NodeCollectorProtocol.CollectReply"/> whose snapshot carries exemplars, version 3; a
+    /// reply without exemplars is still written as version 2, which nodes one version older read.
+    /// </summary>
+    public const string CollectReplyManifestV3 = "ACR3";
+
+    /// <summary>The manifest of a chunk of a reply of changes that carries exemplars (internal), version 2.</summary>
+    public const string ChangesChunkManifestV2 = "ACK2";
+
     /// <summary>The manifest of <see cref="NodeCollectorProtocol.CollectReply"/>, version 1 (no per-node flag), still read.</summary>
     public const string CollectReplyManifestV1 = "ACR1";
 
@@ -55,7 +64,9 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
     {
         NodeCollectorProtocol.Collect { Families: null or { IsAll: true } } => CollectManifestV1,
         NodeCollectorProtocol.Collect => CollectManifest,
+        NodeCollectorProtocol.CollectReply reply when ExemplarCodec.Any(reply.Snapshot) => CollectReplyManifestV3,
         NodeCollectorProtocol.CollectReply => CollectReplyManifest,
+        ChangesProtocol.ChangesChunk { Exemplars: true } => ChangesChunkManifestV2,
         ChangesProtocol.CollectChanges => CollectChangesManifest,
         ChangesProtocol.ChangesChunk => ChangesChunkManifest,
         _ => throw new SerializationException($"AggregatorSerializer cannot serialize {o?.GetType().FullName ?? "null"}."),
@@ -92,10 +103,17 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
                     v2 ? new FamilyFilter(lists[1]) : null);
             }
 
+            case CollectReplyManifestV3:
             case CollectReplyManifest:
             case CollectReplyManifestV1:
             {
-                var (lists, snapshot, _) = SnapshotCodec.Decode(bytes, 2, manifest == CollectReplyManifestV1 ? 1 : SnapshotCodec.CurrentVersion);
+                var version = manifest switch
+                {
+                    CollectReplyManifestV1 => 1,
+                    CollectReplyManifest => 2,
+                    _ => 3,
+                };
+                var (lists, snapshot, _) = SnapshotCodec.Decode(bytes, 2, version);
                 return new NodeCollectorProtocol.CollectReply(
                     snapshot ?? throw new SerializationException("A CollectReply without a snapshot."),
                     lists[0],
@@ -107,6 +125,9 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
 
             case ChangesChunkManifest:
                 return DecodeChunk(bytes);
+
+            case ChangesChunkManifestV2:
+                return DecodeChunk(bytes) with { Exemplars = true };
 
             default:
                 throw new SerializationException($"AggregatorSerializer does not know manifest '{manifest}'.");

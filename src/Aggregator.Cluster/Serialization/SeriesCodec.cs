@@ -33,6 +33,9 @@ internal static class SeriesCodec
         HasTimestamp = 2,
         HasCreated = 4,
         CreatedInMilliseconds = 8,
+
+        // Format version 3: the series' exemplars follow (see ExemplarCodec).
+        HasExemplars = 16,
     }
 
     /// <summary>The string at <paramref name="reader"/>'s next reference into <paramref name="table"/>.</summary>
@@ -125,7 +128,8 @@ internal static class SeriesCodec
         var flags = (IsExactInteger(number) ? SeriesFlags.IntegerValue : SeriesFlags.None)
             | (series.HasTimestamp ? SeriesFlags.HasTimestamp : SeriesFlags.None)
             | (double.IsNaN(series.CreatedSeconds) ? SeriesFlags.None : SeriesFlags.HasCreated)
-            | (createdExact ? SeriesFlags.CreatedInMilliseconds : SeriesFlags.None);
+            | (createdExact ? SeriesFlags.CreatedInMilliseconds : SeriesFlags.None)
+            | (series.Exemplars.Count > 0 ? SeriesFlags.HasExemplars : SeriesFlags.None);
         body.WriteByte((byte)flags);
         if (withLabels)
         {
@@ -171,6 +175,11 @@ internal static class SeriesCodec
         else if (flags.HasFlag(SeriesFlags.HasCreated))
         {
             body.WriteDouble(series.CreatedSeconds);
+        }
+
+        if (flags.HasFlag(SeriesFlags.HasExemplars))
+        {
+            ExemplarCodec.Write(body, series.Exemplars, writeRef);
         }
     }
 
@@ -235,12 +244,13 @@ internal static class SeriesCodec
             created = flags.HasFlag(SeriesFlags.CreatedInMilliseconds) ? (deltas.LastCreated += reader.ReadSigned()) / 1000.0 : reader.ReadDouble();
         }
 
-        return definition.Type switch
+        var series = definition.Type switch
         {
             MetricType.Histogram => SeriesSnapshot.ForHistogram(values, buckets!, sum, timestamp, created),
             MetricType.Summary => SeriesSnapshot.ForSummary(values, count, sum, timestamp, created),
             _ => SeriesSnapshot.ForValue(values, value, timestamp, created),
         };
+        return flags.HasFlag(SeriesFlags.HasExemplars) ? series.WithExemplars(ExemplarCodec.Read(ref reader, definition, table)) : series;
     }
 
     private static bool IsExactInteger(double value) =>

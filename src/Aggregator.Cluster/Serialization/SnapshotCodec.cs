@@ -11,8 +11,9 @@ namespace Aggregator.Cluster.Serialization;
 /// </summary>
 /// <remarks>
 /// Versions (carried by the serializer's manifests): 1 wrote a family's timestamp flag as a byte 0 or 1; 2 writes a
-/// byte of family flags there (timestamped, per-node; see <see cref="SeriesCodec"/>). Encoding writes the current version; decoding reads
-/// both.
+/// byte of family flags there (timestamped, per-node; see <see cref="SeriesCodec"/>); 3 adds exemplars to the series that
+/// have them (<see cref="ExemplarCodec"/>), and is otherwise version 2, so a snapshot without exemplars is a valid
+/// version-2 payload. Encoding writes the current version; decoding reads all three.
 /// </remarks>
 internal sealed class SnapshotCodec
 {
@@ -57,7 +58,7 @@ internal sealed class SnapshotCodec
     }
 
     /// <summary>The format version <see cref="Encode"/> writes.</summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     /// <summary>Reads what <see cref="Encode"/> wrote, given how many string lists it holds and the format version.</summary>
     /// <exception cref="SerializationException">The version is unknown or the payload is corrupt.</exception>

@@ -384,7 +384,7 @@ public sealed class AggregatorSerializerSpec : TestKit
         var serializer = Assert.IsType<AggregatorSerializer>(Sys.Serialization.FindSerializerForType(typeof(NodeCollectorProtocol.CollectReply)));
         var bytes = serializer.ToBinary(new NodeCollectorProtocol.CollectReply(MetricsSnapshot.Empty, [], []));
 
-        Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "ACR3"));
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "ACR4"));
         Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, string.Empty));
         Assert.Throws<SerializationException>(() => Sys.Serialization.Deserialize(bytes, AggregatorSerializer.SerializerId, "Nope"));
         Assert.Throws<SerializationException>(() => serializer.Manifest("not an Aggregator message"));
