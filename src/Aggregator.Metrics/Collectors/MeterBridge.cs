@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
@@ -18,6 +19,12 @@ namespace Aggregator.Metrics.Collectors;
 /// observable callback cannot say "nothing yet" except by returning zero, and some poll a component the process never
 /// loads: .NET's MsQuic meter reports some forty counters and gauges of zeros on a node that never uses QUIC. The
 /// families are <see cref="MetricDefinition.PerNode"/>: instruments measure the process they run in.
+/// <para>
+/// Exemplars: a <see cref="MeterListener"/> callback receives the measurement and its tags, nothing more (.NET 10 has
+/// no exemplar API there), so a synchronous counter's or histogram's measurement takes <see cref="Activity.Current"/>
+/// as its exemplar when that activity is sampled (<see cref="ActivityTraceFlags.Recorded"/>), as OpenTelemetry .NET's
+/// default trace-based exemplar filter does: the series (or the measurement's bucket) keeps the last one.
+/// </para>
 /// </remarks>
 public sealed class MeterBridge : IDisposable
 {
@@ -208,10 +215,15 @@ public sealed class MeterBridge : IDisposable
 
                     series.Counts[i]++;
                     series.Sum += value;
+                    RecordExemplar(series, i, value);
                 }
                 else
                 {
                     series.Value = _cumulative ? series.Value + value : value;
+                    if (_type == MetricType.Counter)
+                    {
+                        RecordExemplar(series, 0, value);
+                    }
                 }
             }
         }
@@ -236,9 +248,10 @@ public sealed class MeterBridge : IDisposable
                 var snapshots = _series.Values.Select(s =>
                 {
                     var values = labelNames.Select(n => s.Labels.GetValueOrDefault(n, string.Empty)).ToArray();
+                    var exemplars = ExemplarStore.Collect(s.Exemplars, shared: false);
                     if (_type != MetricType.Histogram)
                     {
-                        return SeriesSnapshot.ForValue(values, s.Value);
+                        return SeriesSnapshot.ForValue(values, s.Value).WithExemplars(exemplars);
                     }
 
                     var cumulative = new long[s.Counts.Length];
@@ -248,9 +261,18 @@ public sealed class MeterBridge : IDisposable
                         cumulative[i] = running += s.Counts[i];
                     }
 
-                    return SeriesSnapshot.ForHistogram(values, cumulative, s.Sum);
+                    return SeriesSnapshot.ForHistogram(values, cumulative, s.Sum).WithExemplars(exemplars);
                 }).ToArray();
                 return new MetricFamilySnapshot(definition, snapshots);
+            }
+        }
+
+        // Under the instrument's lock, so the series' exemplar cells are written by one thread at a time.
+        private void RecordExemplar(Series series, int cell, double value)
+        {
+            if (!_observable && Activity.Current is { Recorded: true, IdFormat: ActivityIdFormat.W3C } activity)
+            {
+                ExemplarStore.Record(ref series.Exemplars, cell, series.Counts.Length, value, Exemplar.FromActivity(activity), shared: false, TimeProvider.System);
             }
         }
 
@@ -308,6 +330,9 @@ public sealed class MeterBridge : IDisposable
             public double Value { get; set; }
 
             public double Sum { get; set; }
+
+            // One per bucket (one for a counter), made at the first sampled measurement.
+            public ExemplarStore.Cell[]? Exemplars;
         }
     }
 }
