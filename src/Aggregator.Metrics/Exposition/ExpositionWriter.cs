@@ -236,7 +236,7 @@ public static class ExpositionWriter
                 WriteSummary(ref writer, encoding, in s, timestamp, options);
                 break;
             default:
-                WriteSample(ref writer, encoding.Main, encoding, s.LabelValuesArray, s.Value, timestamp, options);
+                WriteSample(ref writer, encoding.Main, encoding, s.LabelValuesArray, s.Value, timestamp, options, ExemplarWriter.At(in s, 0));
                 if (options.OpenMetrics && definition.Type == MetricType.Counter)
                 {
                     WriteCreated(ref writer, encoding, in s, timestamp, options);
@@ -259,7 +259,7 @@ public static class ExpositionWriter
         {
             writer.WriteLabelled(encoding.Bucket, encoding.LabelPrefixes, s.LabelValuesArray, encoding.BucketSuffixes[b]);
             writer.WriteLong(buckets[b]);
-            WriteTimestampAndNewline(ref writer, timestamp, options);
+            WriteTimestampAndNewline(ref writer, timestamp, options, ExemplarWriter.At(in s, b));
         }
 
         // OpenMetrics treats _sum as a counter: it may not be negative or NaN, and a histogram with a negative bound
@@ -312,17 +312,19 @@ public static class ExpositionWriter
         string[] labelValues,
         double value,
         long timestamp,
-        WriteOptions options)
+        WriteOptions options,
+        ExemplarSnapshot? exemplar = null)
     {
         writer.WriteLabelled(name, encoding.LabelPrefixes, labelValues, Close(labelValues.Length));
         writer.WriteDouble(value);
-        WriteTimestampAndNewline(ref writer, timestamp, options);
+        WriteTimestampAndNewline(ref writer, timestamp, options, exemplar);
     }
 
     /// <summary>What ends a sample's labels and puts the space before its value.</summary>
     private static ReadOnlySpan<byte> Close(int labelCount) => labelCount == 0 ? " "u8 : "\"} "u8;
 
-    private static void WriteTimestampAndNewline(ref Utf8Writer writer, long timestamp, WriteOptions options)
+    // An exemplar (OpenMetrics only: text 0.0.4 has none) follows the sample's timestamp.
+    private static void WriteTimestampAndNewline(ref Utf8Writer writer, long timestamp, WriteOptions options, ExemplarSnapshot? exemplar = null)
     {
         if (timestamp != SeriesSnapshot.NoTimestamp)
         {
@@ -335,6 +337,11 @@ public static class ExpositionWriter
             {
                 writer.WriteLong(timestamp);
             }
+        }
+
+        if (options.OpenMetrics)
+        {
+            ExemplarWriter.Write(ref writer, exemplar);
         }
 
         writer.Write((byte)'\n');

@@ -31,8 +31,10 @@ public readonly struct Exemplar
 
     private readonly ActivityTraceId _traceId;
     private readonly ActivitySpanId _spanId;
-    private readonly KeyValuePair<string, string>[]? _labels;
-    private readonly string? _problem;
+
+    // A label exemplar's labels and problem, in one object: recording copies the struct into a cell, and each reference
+    // copied into the heap pays a write barrier.
+    private readonly LabelSet? _set;
     private readonly long _timestampMs;
     private readonly byte _kind;
     private readonly bool _timed;
@@ -41,18 +43,17 @@ public readonly struct Exemplar
     /// <param name="labels">Its labels (copied): valid label names, unique, at most <see cref="MaxLabelCharacters"/> characters in all.</param>
     public Exemplar(params ReadOnlySpan<KeyValuePair<string, string>> labels)
     {
-        _labels = labels.ToArray();
-        _problem = Check(_labels);
+        var copy = labels.ToArray();
+        _set = new LabelSet(copy, Check(copy));
         _kind = KindLabels;
         _timestampMs = SeriesSnapshot.NoTimestamp;
     }
 
-    private Exemplar(ActivityTraceId traceId, ActivitySpanId spanId, KeyValuePair<string, string>[]? labels, string? problem, byte kind, long timestampMs, bool timed)
+    private Exemplar(ActivityTraceId traceId, ActivitySpanId spanId, LabelSet? set, byte kind, long timestampMs, bool timed)
     {
         _traceId = traceId;
         _spanId = spanId;
-        _labels = labels;
-        _problem = problem;
+        _set = set;
         _kind = kind;
         _timestampMs = timestampMs;
         _timed = timed;
@@ -62,7 +63,7 @@ public readonly struct Exemplar
     public bool IsEmpty => _kind == 0;
 
     /// <summary>Why this exemplar cannot be recorded (the culprit named), or null when it can.</summary>
-    public string? Problem => _problem;
+    public string? Problem => _set?.Problem;
 
     /// <summary>Whether a timestamp was given.</summary>
     public bool HasTimestamp => _timed;
@@ -76,7 +77,6 @@ public readonly struct Exemplar
 
     internal ActivitySpanId SpanId => _spanId;
 
-    internal KeyValuePair<string, string>[]? LabelsArray => _labels;
 
     /// <summary>
     /// The trace and span of <see cref="Activity.Current"/>, or the empty exemplar when there is none (or its ids are
@@ -90,17 +90,17 @@ public readonly struct Exemplar
 
     /// <summary>A trace exemplar: <c>{trace_id="…",span_id="…"}</c> in lower-case hex.</summary>
     public static Exemplar FromTrace(ActivityTraceId traceId, ActivitySpanId spanId) =>
-        new(traceId, spanId, null, null, KindTrace, SeriesSnapshot.NoTimestamp, timed: false);
+        new(traceId, spanId, null, KindTrace, SeriesSnapshot.NoTimestamp, timed: false);
 
     /// <summary>This exemplar with a timestamp (otherwise the time of recording is kept).</summary>
     public Exemplar WithTimestamp(DateTimeOffset timestamp) =>
-        new(_traceId, _spanId, _labels, _problem, _kind, timestamp.ToUnixTimeMilliseconds(), timed: true);
+        new(_traceId, _spanId, _set, _kind, timestamp.ToUnixTimeMilliseconds(), timed: true);
 
     /// <summary>The exemplar's labels as exposed: trace and span ids in hex, or the given labels.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Labels() => _kind switch
     {
         KindTrace => [new(TraceIdLabel, _traceId.ToHexString()), new(SpanIdLabel, _spanId.ToHexString())],
-        KindLabels => _labels!,
+        KindLabels => _set!.Labels,
         _ => [],
     };
 
@@ -168,4 +168,6 @@ public readonly struct Exemplar
 
         return text.Append('}').ToString();
     }
+
+    private sealed record LabelSet(KeyValuePair<string, string>[] Labels, string? Problem);
 }

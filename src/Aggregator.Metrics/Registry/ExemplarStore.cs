@@ -11,14 +11,12 @@ namespace Aggregator.Metrics;
 /// registry writes and reads cells under a lock on the cell array, which is short (a struct copy) and only taken by
 /// updates that carry an exemplar. A cell keeps the <see cref="Exemplar"/> as given, so trace ids are formatted when
 /// collected, not when recorded; a collection builds an <see cref="ExemplarSnapshot"/> once per recorded exemplar and
-/// reuses it until the next one. The time of recording comes from <see cref="Environment.TickCount64"/> plus an offset
-/// to the wall clock taken once, which costs a few nanoseconds where reading the wall clock costs tens; with a
-/// <see cref="TimeProvider"/> other than the system's (tests), that provider's wall clock is read.
+/// reuses it until the next one. The time of recording comes from <see cref="ExemplarClock"/> (a field refreshed every
+/// 10 ms), since reading a clock costs several times an update; with a <see cref="TimeProvider"/> other than the
+/// system's (tests), that provider's clock is read.
 /// </remarks>
 internal static class ExemplarStore
 {
-    private static readonly long s_tickOffsetMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - Environment.TickCount64;
-
     /// <summary>
     /// Records <paramref name="exemplar"/> with <paramref name="value"/> in cell <paramref name="index"/> of
     /// <paramref name="cells"/> (made with <paramref name="length"/> cells when null). The value is already recorded:
@@ -64,7 +62,7 @@ internal static class ExemplarStore
     /// <summary>The time of recording in epoch milliseconds.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long Now(TimeProvider clock) =>
-        ReferenceEquals(clock, TimeProvider.System) ? Environment.TickCount64 + s_tickOffsetMs : clock.GetUtcNow().ToUnixTimeMilliseconds();
+        ReferenceEquals(clock, TimeProvider.System) ? ExemplarClock.NowMs : clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static Cell[] Create(ref Cell[]? cells, int length, bool shared)

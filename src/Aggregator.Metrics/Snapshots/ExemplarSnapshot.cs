@@ -14,6 +14,7 @@ public sealed class ExemplarSnapshot
 {
     private readonly KeyValuePair<string, string>[] _labels;
     private readonly KeyValuePair<string, string>[] _sources;
+    private KeyValuePair<string, string>[]? _exposed;
 
     /// <summary>Creates an exemplar snapshot.</summary>
     /// <param name="labels">Its labels (kept, not copied).</param>
@@ -40,6 +41,14 @@ public sealed class ExemplarSnapshot
 
     /// <summary>The merge sources it came through, innermost first, such as <c>worker=…</c> then <c>node=…</c>.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Sources => _sources;
+
+    /// <summary>
+    /// The labels an exposition writes: its own, then the source labels that fit within
+    /// <see cref="Exemplar.MaxLabelCharacters"/> characters in all, chosen outermost first (<c>node</c>, then
+    /// <c>worker</c>) and written innermost first; a source label whose name the exemplar already has is left out.
+    /// Computed once.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ExposedLabels => _exposed ??= Expose();
 
     internal KeyValuePair<string, string>[] LabelsArray => _labels;
 
@@ -101,6 +110,34 @@ public sealed class ExemplarSnapshot
     /// <inheritdoc />
     public override string ToString() =>
         $"{{{string.Join(",", _labels.Select(l => $"{l.Key}=\"{l.Value}\""))}}} {Value} @{TimestampMs} from [{string.Join(",", _sources.Select(l => $"{l.Key}={l.Value}"))}]";
+
+    private KeyValuePair<string, string>[] Expose()
+    {
+        if (_sources.Length == 0)
+        {
+            return _labels;
+        }
+
+        var total = 0;
+        foreach (var label in _labels)
+        {
+            total += Exemplar.CountCharacters(label.Key) + Exemplar.CountCharacters(label.Value);
+        }
+
+        var fits = new bool[_sources.Length];
+        for (var i = _sources.Length - 1; i >= 0; i--)
+        {
+            var source = _sources[i];
+            var size = Exemplar.CountCharacters(source.Key) + Exemplar.CountCharacters(source.Value);
+            if (Array.FindIndex(_labels, l => l.Key == source.Key) < 0 && total + size <= Exemplar.MaxLabelCharacters)
+            {
+                fits[i] = true;
+                total += size;
+            }
+        }
+
+        return [.. _labels, .. _sources.Where((_, i) => fits[i])];
+    }
 
     private static int ComparePairs(KeyValuePair<string, string>[] a, KeyValuePair<string, string>[] b)
     {

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Aggregator.Conformance.Tests.Tools;
 
 /// <summary>One sample as Python's prometheus_client parsed it; values as Python's repr ("1.0", "inf", "nan").</summary>
-public sealed record ParsedSample(string Name, IReadOnlyDictionary<string, string> Labels, string Value, string? Timestamp);
+public sealed record ParsedSample(string Name, IReadOnlyDictionary<string, string> Labels, string Value, string? Timestamp, ParsedExemplar? Exemplar = null);
 
 /// <summary>One family as Python's prometheus_client parsed it.</summary>
 public sealed record ParsedFamily(string Name, string Type, string Help, IReadOnlyList<ParsedSample> Samples);
@@ -83,5 +83,6 @@ public static class PythonParser
         sample.GetProperty("name").GetString()!,
         sample.GetProperty("labels").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!),
         sample.GetProperty("value").GetString()!,
-        sample.GetProperty("timestamp").ValueKind == JsonValueKind.Null ? null : sample.GetProperty("timestamp").GetString());
+        sample.GetProperty("timestamp").ValueKind == JsonValueKind.Null ? null : sample.GetProperty("timestamp").GetString(),
+        sample.TryGetProperty("exemplar", out var exemplar) && exemplar.ValueKind != JsonValueKind.Null ? ParsedExemplar.Read(exemplar) : null);
 }

@@ -2,7 +2,8 @@
 
 Usage: parse_exposition.py text|openmetrics|both
   text, openmetrics: stdin is one exposition.
-    Output: {"families": [{"name", "type", "help", "samples": [{"name", "labels", "value", "timestamp"}]}]};
+    Output: {"families": [{"name", "type", "help", "samples": [{"name", "labels", "value", "timestamp", "exemplar"}]}]},
+    where "exemplar" is null or {"labels", "value", "timestamp"};
     a parse error exits 1 with the message on stderr.
   both: stdin is a decimal byte count and a newline, that many bytes of a text-format exposition, then an OpenMetrics
     exposition (one Python start for both parsers). Output: {"text": R, "openmetrics": R}, where R is
@@ -28,6 +29,12 @@ def timestamp(ts):
     return repr(float(ts))
 
 
+def exemplar(e):
+    if e is None:
+        return None
+    return {"labels": e.labels, "value": number(e.value), "timestamp": timestamp(e.timestamp)}
+
+
 def parse(data, parser):
     families = []
     for family in parser(data.decode("utf-8")):
@@ -36,7 +43,8 @@ def parse(data, parser):
             "type": family.type,
             "help": family.documentation,
             "samples": [
-                {"name": s.name, "labels": s.labels, "value": number(s.value), "timestamp": timestamp(s.timestamp)}
+                {"name": s.name, "labels": s.labels, "value": number(s.value), "timestamp": timestamp(s.timestamp),
+                 "exemplar": exemplar(getattr(s, "exemplar", None))}
                 for s in family.samples
             ],
         })
