@@ -78,19 +78,22 @@ public sealed class ExemplarConformanceSpec
         var orders = await WaitForAsync(prometheus, "orders_total", start, e => e.Contains(TraceB, StringComparison.Ordinal));
         var latency = await WaitForAsync(prometheus, "latency_seconds_bucket", start, e => e.Contains(TraceB, StringComparison.Ordinal));
 
-        Assert.Equal(
+        Lines(
             [
-                $"orders_total{{instance=127.0.0.1:{node.Port},job=exemplars,route=/checkout}} {{span_id={SpanA},trace_id={TraceA},worker=/user/w1}} 1",
                 $"orders_total{{instance=127.0.0.1:{node.Port},job=exemplars,route=/checkout}} {{span_id={SpanB},trace_id={TraceB},worker=/user/w2}} 5",
+                $"orders_total{{instance=127.0.0.1:{node.Port},job=exemplars,route=/checkout}} {{span_id={SpanA},trace_id={TraceA},worker=/user/w1}} 1",
             ],
             orders);
-        Assert.Equal(
+        Lines(
             [
                 $"latency_seconds_bucket{{instance=127.0.0.1:{node.Port},job=exemplars,le=0.1}} {{span_id={SpanA},trace_id={TraceA},worker=/user/w1}} 0.1",
                 $"latency_seconds_bucket{{instance=127.0.0.1:{node.Port},job=exemplars,le=1.0}} {{span_id={SpanB},trace_id={TraceB},worker=/user/w2}} 0.5",
             ],
             latency);
     }
+
+    // Compared as one text, so that a difference shows whole.
+    private static void Lines(string[] expected, string[] actual) => Assert.Equal(string.Join("\n", expected), string.Join("\n", actual));
 
     private static string Render(MetricsSnapshot snapshot)
     {
@@ -101,7 +104,7 @@ public sealed class ExemplarConformanceSpec
 
     /// <summary>
     /// Polls <c>/api/v1/query_exemplars</c> for <paramref name="query"/> until <paramref name="done"/> holds for one
-    /// exemplar, and returns every exemplar as "series{labels} {exemplar labels} value", sorted, labels sorted by name.
+    /// exemplar, and returns every exemplar as "series{labels} {exemplar labels} value", sorted (ordinal), labels sorted by name.
     /// </summary>
     private static async Task<string[]> WaitForAsync(PrometheusServer prometheus, string query, DateTimeOffset start, Func<string, bool> done)
     {
