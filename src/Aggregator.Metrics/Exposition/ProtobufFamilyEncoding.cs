@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace Aggregator.Metrics.Exposition;
 
@@ -21,30 +19,30 @@ internal sealed class ProtobufFamilyEncoding
 
     private ProtobufFamilyEncoding(MetricDefinition definition)
     {
-        var buffer = new ArrayBufferWriter<byte>(128);
-        var writer = new Utf8Writer(buffer);
         var name = definition.SampleName();
-        ProtobufWire.StringField(ref writer, 1, name, ProtobufWire.Utf8Length(name));
-        ProtobufWire.StringField(ref writer, 2, definition.Help, ProtobufWire.Utf8Length(definition.Help));
-        ProtobufWire.VarintField(ref writer, 3, definition.Type switch
+        var nameLength = ProtobufWire.Utf8Length(name);
+        var helpLength = ProtobufWire.Utf8Length(definition.Help);
+        var fields = new byte[ProtobufWire.DelimitedSize(nameLength) + ProtobufWire.DelimitedSize(helpLength) + 2];
+        var position = 0;
+        ProtobufWire.PutStringField(fields, ref position, 1, name, nameLength);
+        ProtobufWire.PutStringField(fields, ref position, 2, definition.Help, helpLength);
+        ProtobufWire.PutVarintField(fields, ref position, 3, definition.Type switch
         {
             MetricType.Counter => CounterType,
             MetricType.Summary => SummaryType,
             MetricType.Histogram => HistogramType,
             _ => GaugeType,
         });
-        writer.Flush();
-        Fields = buffer.WrittenSpan.ToArray();
+        Fields = fields;
 
         var labels = definition.LabelNamesArray;
         LabelNameFields = new byte[labels.Length][];
         for (var i = 0; i < labels.Length; i++)
         {
-            var bytes = Encoding.UTF8.GetBytes(labels[i]);
-            var field = new byte[1 + ProtobufWire.VarintSize((ulong)bytes.Length) + bytes.Length];
-            var n = ProtobufWire.WriteVarint(field, ProtobufWire.Tag(1, ProtobufWire.DelimitedWire));
-            n += ProtobufWire.WriteVarint(field.AsSpan(n), (ulong)bytes.Length);
-            bytes.CopyTo(field, n);
+            var length = ProtobufWire.Utf8Length(labels[i]);
+            var field = new byte[ProtobufWire.DelimitedSize(length)];
+            var at = 0;
+            ProtobufWire.PutStringField(field, ref at, 1, labels[i], length);
             LabelNameFields[i] = field;
         }
     }
