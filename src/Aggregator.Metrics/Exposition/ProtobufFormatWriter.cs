@@ -8,7 +8,7 @@ namespace Aggregator.Metrics.Exposition;
 /// <remarks>
 /// Field numbers are those of <c>io/prometheus/client/metrics.proto</c>. A counter's family is named with its
 /// <c>_total</c> and an info family is a gauge named <c>_info</c> of value 1, as the protobuf format has no info type.
-/// Histograms list their finite buckets (Prometheus adds +Inf from the count). Creation times go in the
+/// Histograms list their finite buckets (Prometheus adds +Inf from the count), and +Inf too when it holds an exemplar (see <see cref="ProtobufExemplars"/>). Creation times go in the
 /// <c>created_timestamp</c> fields. A family without series is left out: the format has no use for its metadata alone.
 /// </remarks>
 internal sealed class ProtobufFormatWriter : FormatWriter
@@ -143,7 +143,7 @@ internal sealed class ProtobufFormatWriter : FormatWriter
         switch (definition.Type)
         {
             case MetricType.Counter:
-                return DoubleFieldSize + CreatedSize(s.CreatedSeconds);
+                return DoubleFieldSize + ProtobufExemplars.FieldSize(ExemplarWriter.At(in s, 0)) + CreatedSize(s.CreatedSeconds);
             case MetricType.Summary:
                 return 1 + ProtobufWire.VarintSize((ulong)s.Count) + DoubleFieldSize + CreatedSize(s.CreatedSeconds);
             case MetricType.Histogram:
@@ -151,7 +151,12 @@ internal sealed class ProtobufFormatWriter : FormatWriter
                 var buckets = s.CumulativeBucketsArray!;
                 for (var b = 0; b < buckets.Length - 1; b++)
                 {
-                    size += ProtobufWire.DelimitedSize(1 + ProtobufWire.VarintSize((ulong)buckets[b]) + DoubleFieldSize);
+                    size += ProtobufWire.DelimitedSize(1 + ProtobufWire.VarintSize((ulong)buckets[b]) + DoubleFieldSize + ProtobufExemplars.FieldSize(ExemplarWriter.At(in s, b)));
+                }
+
+                if (ExemplarWriter.At(in s, buckets.Length - 1) is { } infinite)
+                {
+                    size += ProtobufWire.DelimitedSize(1 + ProtobufWire.VarintSize((ulong)buckets[^1]) + DoubleFieldSize + ProtobufExemplars.FieldSize(infinite));
                 }
 
                 return size;
@@ -188,6 +193,7 @@ internal sealed class ProtobufFormatWriter : FormatWriter
             case MetricType.Counter:
                 ProtobufWire.PutDelimitedHeader(room, ref position, CounterField, valueSize);
                 ProtobufWire.PutDoubleField(room, ref position, ValueField, s.Value);
+                ProtobufExemplars.Put(room, ref position, ProtobufExemplars.CounterField, ExemplarWriter.At(in s, 0));
                 PutCreated(room, ref position, CounterCreatedField, s.CreatedSeconds);
                 break;
             case MetricType.Summary:
@@ -218,11 +224,19 @@ internal sealed class ProtobufFormatWriter : FormatWriter
         ProtobufWire.PutDoubleField(room, ref position, SampleSumField, s.Sum);
         var buckets = s.CumulativeBucketsArray!;
         var bounds = definition.BucketsArray;
-        for (var b = 0; b < buckets.Length - 1; b++)
+        for (var b = 0; b < buckets.Length; b++)
         {
-            ProtobufWire.PutDelimitedHeader(room, ref position, BucketField, 1 + ProtobufWire.VarintSize((ulong)buckets[b]) + DoubleFieldSize);
+            // The +Inf bucket only to carry its exemplar.
+            var exemplar = ExemplarWriter.At(in s, b);
+            if (b == buckets.Length - 1 && exemplar is null)
+            {
+                break;
+            }
+
+            ProtobufWire.PutDelimitedHeader(room, ref position, BucketField, 1 + ProtobufWire.VarintSize((ulong)buckets[b]) + DoubleFieldSize + ProtobufExemplars.FieldSize(exemplar));
             ProtobufWire.PutVarintField(room, ref position, CumulativeCountField, (ulong)buckets[b]);
-            ProtobufWire.PutDoubleField(room, ref position, UpperBoundField, bounds[b]);
+            ProtobufWire.PutDoubleField(room, ref position, UpperBoundField, b < bounds.Length ? bounds[b] : double.PositiveInfinity);
+            ProtobufExemplars.Put(room, ref position, ProtobufExemplars.BucketField, exemplar);
         }
 
         PutCreated(room, ref position, HistogramCreatedField, s.CreatedSeconds);
