@@ -38,7 +38,7 @@ internal static class ExemplarCodec
 
             foreach (var series in family.Series)
             {
-                if (series.Exemplars.Count > 0)
+                if (Carries(family.Definition, series))
                 {
                     return true;
                 }
@@ -47,6 +47,19 @@ internal static class ExemplarCodec
 
         return false;
     }
+
+    /// <summary>
+    /// Whether <paramref name="series"/> has exemplars the wire carries: a counter's one cell or a histogram's one per
+    /// bucket. Exemplars of another shape (a custom collector's gauge, say) are not sent, rather than refused by the
+    /// receiving node.
+    /// </summary>
+    public static bool Carries(MetricDefinition definition, in SeriesSnapshot series) =>
+        series.Exemplars.Count > 0 && series.Exemplars.Count == definition.Type switch
+        {
+            MetricType.Counter => 1,
+            MetricType.Histogram => definition.Buckets.Count + 1,
+            _ => -1,
+        };
 
     /// <summary>Writes <paramref name="exemplars"/> (not empty).</summary>
     public static void Write(BinaryEncoder body, IReadOnlyList<ExemplarSnapshot?> exemplars, Action<string> writeRef)

@@ -129,7 +129,7 @@ internal static class SeriesCodec
             | (series.HasTimestamp ? SeriesFlags.HasTimestamp : SeriesFlags.None)
             | (double.IsNaN(series.CreatedSeconds) ? SeriesFlags.None : SeriesFlags.HasCreated)
             | (createdExact ? SeriesFlags.CreatedInMilliseconds : SeriesFlags.None)
-            | (series.Exemplars.Count > 0 ? SeriesFlags.HasExemplars : SeriesFlags.None);
+            | (ExemplarCodec.Carries(definition, series) ? SeriesFlags.HasExemplars : SeriesFlags.None);
         body.WriteByte((byte)flags);
         if (withLabels)
         {

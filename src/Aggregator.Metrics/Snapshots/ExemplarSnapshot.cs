@@ -21,9 +21,18 @@ public sealed class ExemplarSnapshot
     /// <param name="value">The value recorded with it.</param>
     /// <param name="timestampMs">When it was recorded, in epoch milliseconds.</param>
     /// <param name="sources">The merge sources it came through, innermost first (kept, not copied); null for none.</param>
+    /// <exception cref="ArgumentException">A label or source name is not a valid label name, or a value is null.</exception>
     public ExemplarSnapshot(KeyValuePair<string, string>[] labels, double value, long timestampMs, KeyValuePair<string, string>[]? sources = null)
     {
         ArgumentNullException.ThrowIfNull(labels);
+        foreach (var label in sources is null ? labels : [.. labels, .. sources])
+        {
+            if (!MetricNames.IsValidLabelName(label.Key) || label.Value is null)
+            {
+                throw new ArgumentException($"Exemplar label '{label.Key}' has an invalid name or a null value.", nameof(labels));
+            }
+        }
+
         _labels = labels;
         Value = value;
         TimestampMs = timestampMs;

@@ -97,6 +97,26 @@ public sealed class ExemplarSerializationSpec : TestKit
     }
 
     [Fact]
+    public void Exemplars_of_a_shape_the_family_cannot_have_are_not_sent()
+    {
+        // A custom collector's gauge with an exemplar, and a counter with two cells: neither goes on the wire.
+        var gauge = new MetricFamilySnapshot(
+            new MetricDefinition(MetricType.Gauge, "temperature", "T"),
+            [SeriesSnapshot.ForValue([], 21).WithExemplars([new ExemplarSnapshot([new("trace_id", "x")], 21, 1)])]);
+        var counter = new MetricFamilySnapshot(
+            new MetricDefinition(MetricType.Counter, "c_total", "C"),
+            [SeriesSnapshot.ForValue([], 2).WithExemplars([null, new ExemplarSnapshot([new("trace_id", "y")], 2, 1)])]);
+        var reply = new NodeCollectorProtocol.CollectReply(new MetricsSnapshot([counter, gauge]), [], []);
+        var serializer = (AggregatorSerializer)Sys.Serialization.FindSerializerFor(reply);
+
+        var back = Assert.IsType<NodeCollectorProtocol.CollectReply>(serializer.FromBinary(serializer.ToBinary(reply), serializer.Manifest(reply)));
+
+        Assert.Equal("ACR2", serializer.Manifest(reply));
+        Assert.All(back.Snapshot.Families, f => Assert.Empty(f.Series[0].Exemplars));
+        Assert.Equal(21, back.Snapshot.Find("temperature")!.Series[0].Value);
+    }
+
+    [Fact]
     public void A_manifest_of_a_later_version_is_refused_by_name()
     {
         var serializer = (AggregatorSerializer)Sys.Serialization.FindSerializerFor(new NodeCollectorProtocol.CollectReply(MetricsSnapshot.Empty, [], []));

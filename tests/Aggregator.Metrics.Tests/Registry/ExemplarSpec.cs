@@ -115,6 +115,15 @@ public sealed class ExemplarSpec
     }
 
     [Fact]
+    public void A_collected_exemplar_built_by_hand_is_held_to_label_name_rules()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ExemplarSnapshot([new("trace id", "x")], 1, 0));
+
+        Assert.Equal("Exemplar label 'trace id' has an invalid name or a null value. (Parameter 'labels')", error.Message);
+        Assert.Throws<ArgumentException>(() => new ExemplarSnapshot([new("trace_id", "x")], 1, 0, [new("__node", "n")]));
+    }
+
+    [Fact]
     public void The_current_activity_gives_its_trace_and_span_and_no_activity_gives_the_empty_exemplar()
     {
         Assert.Null(Activity.Current);
