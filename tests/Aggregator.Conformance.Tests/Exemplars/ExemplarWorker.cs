@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Akka.Actor;
 using Aggregator.Actors;
 using Aggregator.Metrics;
 
