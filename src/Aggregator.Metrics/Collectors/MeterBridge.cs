@@ -272,7 +272,7 @@ public sealed class MeterBridge : IDisposable
         {
             if (!_observable && Activity.Current is { Recorded: true, IdFormat: ActivityIdFormat.W3C } activity)
             {
-                ExemplarStore.Record(ref series.Exemplars, cell, series.Counts.Length, value, Exemplar.FromActivity(activity), shared: false, TimeProvider.System);
+                ExemplarStore.RecordSlow(ref series.Exemplars, cell, series.Counts.Length, value, Exemplar.FromActivity(activity), shared: false, TimeProvider.System);
             }
         }
 

@@ -92,7 +92,7 @@ public sealed class Counter : MetricFamily<Counter.Child>
             Inc(amount);
             if (!exemplar.IsEmpty)
             {
-                ExemplarStore.Record(ref _exemplars, 0, 1, amount, in exemplar, Shared, Family.Clock);
+                ExemplarStore.Record(ref _exemplars, 0, 1, amount, in exemplar, Shared, Family);
             }
         }
 

@@ -23,20 +23,24 @@ internal static class ExemplarStore
     /// an invalid exemplar throws here, leaving it counted.
     /// </summary>
     /// <exception cref="ArgumentException">The exemplar is invalid (<see cref="Exemplar.Problem"/>).</exception>
+    /// <remarks>
+    /// The family is passed, not its clock: the clock is four loads away and only needed when the cells are made, which
+    /// note in each cell whether to read <see cref="ExemplarClock"/>.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Record(ref Cell[]? cells, int index, int length, double value, in Exemplar exemplar, bool shared, TimeProvider clock)
+    public static void Record(ref Cell[]? cells, int index, int length, double value, in Exemplar exemplar, bool shared, MetricFamily family)
     {
-        if (exemplar.Problem is not null || shared)
+        var array = cells;
+        if (array is null || exemplar.Problem is not null || shared)
         {
-            RecordSlow(ref cells, index, length, value, in exemplar, shared, clock);
+            RecordSlow(ref cells, index, length, value, in exemplar, shared, family.Clock);
             return;
         }
 
-        var array = cells ?? Create(ref cells, length, shared: false);
         ref var cell = ref array[index];
         cell.Exemplar = exemplar;
         cell.Value = value;
-        cell.RecordedMs = exemplar.HasTimestamp ? exemplar.TimestampMs : Now(clock);
+        cell.RecordedMs = exemplar.HasTimestamp ? exemplar.TimestampMs : Now(cell.Clock);
         cell.Collected = null;
     }
 
@@ -61,13 +65,20 @@ internal static class ExemplarStore
 
     /// <summary>The time of recording in epoch milliseconds.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long Now(TimeProvider clock) =>
-        ReferenceEquals(clock, TimeProvider.System) ? ExemplarClock.NowMs : clock.GetUtcNow().ToUnixTimeMilliseconds();
+    private static long Now(TimeProvider? clock) => clock is null ? ExemplarClock.NowMs : clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Cell[] Create(ref Cell[]? cells, int length, bool shared)
+    private static Cell[] Create(ref Cell[]? cells, int length, bool shared, TimeProvider clock)
     {
         var fresh = new Cell[length];
+        if (!ReferenceEquals(clock, TimeProvider.System))
+        {
+            for (var i = 0; i < fresh.Length; i++)
+            {
+                fresh[i].Clock = clock;
+            }
+        }
+
         if (!shared)
         {
             cells = fresh;
@@ -77,16 +88,28 @@ internal static class ExemplarStore
         return Interlocked.CompareExchange(ref cells, fresh, null) ?? fresh;
     }
 
+    /// <summary>As <see cref="Record"/>, for a caller without a family (the Meter bridge, under its own lock: not shared).</summary>
+    /// <exception cref="ArgumentException">The exemplar is invalid (<see cref="Exemplar.Problem"/>).</exception>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void RecordSlow(ref Cell[]? cells, int index, int length, double value, in Exemplar exemplar, bool shared, TimeProvider clock)
+    public static void RecordSlow(ref Cell[]? cells, int index, int length, double value, in Exemplar exemplar, bool shared, TimeProvider clock)
     {
         if (exemplar.Problem is { } problem)
         {
             throw new ArgumentException(problem + " The value was recorded without it.", nameof(exemplar));
         }
 
-        var array = Volatile.Read(ref cells) ?? Create(ref cells, length, shared);
-        var recorded = exemplar.HasTimestamp ? exemplar.TimestampMs : Now(clock);
+        var array = Volatile.Read(ref cells) ?? Create(ref cells, length, shared, clock);
+        var recorded = exemplar.HasTimestamp ? exemplar.TimestampMs : Now(array[index].Clock);
+        if (!shared)
+        {
+            ref var only = ref array[index];
+            only.Exemplar = exemplar;
+            only.Value = value;
+            only.RecordedMs = recorded;
+            only.Collected = null;
+            return;
+        }
+
         lock (array)
         {
             ref var cell = ref array[index];
@@ -129,5 +152,8 @@ internal static class ExemplarStore
 
         // What the last collection built from this cell, until the next exemplar replaces it.
         public ExemplarSnapshot? Collected;
+
+        // The registry's clock when it is not the system's (tests); null: ExemplarClock. Set when the cells are made.
+        public TimeProvider? Clock;
     }
 }

@@ -85,7 +85,7 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
             Observe(value);
             if (!exemplar.IsEmpty)
             {
-                ExemplarStore.Record(ref _exemplars, BucketIndex(value), _counts.Length, value, in exemplar, Shared, Family.Clock);
+                ExemplarStore.Record(ref _exemplars, BucketIndex(value), _counts.Length, value, in exemplar, Shared, Family);
             }
         }
 
