@@ -82,13 +82,25 @@ public sealed class NativeHistogramSnapshot
         }
     }
 
+    /// <summary>The index of <see cref="PositiveCounts"/>' first entry (0 when there are none).</summary>
+    public int PositiveOffset => _positiveFirst;
+
+    /// <summary>The positive buckets' absolute counts, dense from index <see cref="PositiveOffset"/>; first and last are not zero.</summary>
+    public IReadOnlyList<long> PositiveCounts => _positive;
+
+    /// <summary>The index of <see cref="NegativeCounts"/>' first entry (0 when there are none).</summary>
+    public int NegativeOffset => _negativeFirst;
+
+    /// <summary>The negative buckets' absolute counts, dense from index <see cref="NegativeOffset"/>; first and last are not zero.</summary>
+    public IReadOnlyList<long> NegativeCounts => _negative;
+
     internal int PositiveFirst => _positiveFirst;
 
-    internal long[] PositiveCounts => _positive;
+    internal long[] PositiveArray => _positive;
 
     internal int NegativeFirst => _negativeFirst;
 
-    internal long[] NegativeCounts => _negative;
+    internal long[] NegativeArray => _negative;
 
     private Encoded PositiveEncoded => _positiveEncoded ??= Encode(_positiveFirst, _positive);
 
@@ -106,6 +118,41 @@ public sealed class NativeHistogramSnapshot
         Check(schema, zeroThreshold, zeroCount);
         var (pFirst, p) = Dense(positive ?? []);
         var (nFirst, n) = Dense(negative ?? []);
+        return new NativeHistogramSnapshot(schema, zeroThreshold, zeroCount, pFirst, p, nFirst, n);
+    }
+
+    /// <summary>
+    /// Creates a snapshot from dense absolute counts per sign, each starting at its offset index (zeros at either end
+    /// are trimmed; the arrays are copied).
+    /// </summary>
+    /// <exception cref="ArgumentException">The schema is out of range, the threshold negative or not finite, or a count negative.</exception>
+    public static NativeHistogramSnapshot FromCounts(
+        int schema,
+        double zeroThreshold,
+        long zeroCount,
+        int positiveOffset,
+        ReadOnlySpan<long> positiveCounts,
+        int negativeOffset,
+        ReadOnlySpan<long> negativeCounts)
+    {
+        Check(schema, zeroThreshold, zeroCount);
+        foreach (var c in positiveCounts)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(c, nameof(positiveCounts));
+        }
+
+        foreach (var c in negativeCounts)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(c, nameof(negativeCounts));
+        }
+
+        if ((long)positiveOffset + positiveCounts.Length > int.MaxValue || (long)negativeOffset + negativeCounts.Length > int.MaxValue)
+        {
+            throw new ArgumentException("Native bucket indices run past int.MaxValue.", nameof(positiveOffset));
+        }
+
+        var (pFirst, p) = Trim(positiveOffset, positiveCounts.ToArray());
+        var (nFirst, n) = Trim(negativeOffset, negativeCounts.ToArray());
         return new NativeHistogramSnapshot(schema, zeroThreshold, zeroCount, pFirst, p, nFirst, n);
     }
 
