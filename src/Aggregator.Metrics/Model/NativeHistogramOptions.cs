@@ -7,7 +7,7 @@ namespace Aggregator.Metrics;
 /// </summary>
 /// <remarks>
 /// <para>Set <see cref="Schema"/> or <see cref="BucketFactor"/> (the largest schema whose growth factor is at most the
-/// factor, as client_golang picks it); neither gives schema <see cref="DefaultSchema"/>.</para>
+/// factor: the coarsest resolution that is at least that fine, as client_golang picks it); neither gives schema <see cref="DefaultSchema"/>.</para>
 /// <para>Each sign's buckets span at most <see cref="MaxBucketCount"/> bucket indices, from the lowest populated to the
 /// highest. An observation that would stretch them further halves the resolution (the schema drops by one and adjacent
 /// bucket pairs merge) until it fits: deterministic, since the schema reached depends only on the values observed, and
@@ -47,7 +47,7 @@ public sealed record NativeHistogramOptions
     /// <summary>The widest span of bucket indices each sign may use before the resolution is halved (at least <see cref="MinMaxBucketCount"/>).</summary>
     public int MaxBucketCount { get; init; } = DefaultMaxBucketCount;
 
-    /// <summary>The schema these options give: <see cref="Schema"/>, else the largest one whose factor is at most <see cref="BucketFactor"/>, else <see cref="DefaultSchema"/>.</summary>
+    /// <summary>The schema these options give: <see cref="Schema"/>, else the lowest one whose growth factor is at most <see cref="BucketFactor"/>, else <see cref="DefaultSchema"/>.</summary>
     /// <exception cref="MetricDefinitionException">An option is out of range.</exception>
     public int ResolveSchema(string metricName)
     {
@@ -68,8 +68,9 @@ public sealed record NativeHistogramOptions
             throw new MetricDefinitionException($"Histogram '{metricName}' has native bucket factor {factor}; it must be finite and greater than 1.");
         }
 
-        // The largest s with 2^(2^-s) <= factor; past 2^16 schema -4 is the coarsest there is.
-        for (var s = MaxSchema; s > MinSchema; s--)
+        // The coarsest schema whose growth 2^(2^-s) is at most the factor (client_golang's pickSchema); below 2^(1/256),
+        // schema 8 is the finest there is.
+        for (var s = MinSchema; s < MaxSchema; s++)
         {
             if (Math.Pow(2, Math.ScaleB(1, -s)) <= factor)
             {
@@ -77,7 +78,7 @@ public sealed record NativeHistogramOptions
             }
         }
 
-        return MinSchema;
+        return MaxSchema;
     }
 
     /// <summary>Validates and returns the canonical form: the schema resolved, no factor.</summary>

@@ -68,7 +68,7 @@ public sealed class NativeSchemaSpec
         {
             for (var n = 0; n < 3000; n++)
             {
-                var value = Math.ScaleB(1 + random.NextDouble(), random.Next(-1070, 1023));
+                var value = Math.ScaleB(1 + random.NextDouble(), random.Next(-1020, 1023));
                 var index = NativeSchema.Index(value, schema);
                 Assert.True(NativeSchema.UpperBound(index - 1, schema) < value, $"schema {schema}: {value:R} above bucket {index}'s lower bound");
                 Assert.True(value <= NativeSchema.UpperBound(index, schema), $"schema {schema}: {value:R} at most bucket {index}'s upper bound");
