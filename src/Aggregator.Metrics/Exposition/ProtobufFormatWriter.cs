@@ -1,0 +1,238 @@
+namespace Aggregator.Metrics.Exposition;
+
+/// <summary>
+/// Prometheus' protobuf format: each family one length-delimited <c>io.prometheus.client.MetricFamily</c> message,
+/// written in place without building the messages. Every message's length is computed before it is written, so a
+/// family is sized in one pass over its series and written, chunk by chunk, in another.
+/// </summary>
+/// <remarks>
+/// Field numbers are those of <c>io/prometheus/client/metrics.proto</c>. A counter's family is named with its
+/// <c>_total</c> and an info family is a gauge named <c>_info</c> of value 1, as the protobuf format has no info type.
+/// Histograms list their finite buckets (Prometheus adds +Inf from the count). Creation times go in the
+/// <c>created_timestamp</c> fields. A family without series is left out: the format has no use for its metadata alone.
+/// </remarks>
+internal sealed class ProtobufFormatWriter : FormatWriter
+{
+    /// <summary>The one instance: the writer holds no state.</summary>
+    public static readonly ProtobufFormatWriter Instance = new();
+
+    // Metric fields.
+    private const int LabelField = 1;
+    private const int GaugeField = 2;
+    private const int CounterField = 3;
+    private const int SummaryField = 4;
+    private const int TimestampField = 6;
+    private const int HistogramField = 7;
+
+    // MetricFamily.metric.
+    private const int MetricField = 4;
+
+    // LabelPair.value.
+    private const int LabelValueField = 2;
+
+    // Counter, Gauge: value; Counter: created_timestamp.
+    private const int ValueField = 1;
+    private const int CounterCreatedField = 3;
+
+    // Summary and Histogram: sample_count, sample_sum; Summary: created_timestamp.
+    private const int SampleCountField = 1;
+    private const int SampleSumField = 2;
+    private const int SummaryCreatedField = 4;
+
+    // Histogram: bucket, created_timestamp; Bucket: cumulative_count, upper_bound.
+    private const int BucketField = 3;
+    private const int HistogramCreatedField = 15;
+    private const int CumulativeCountField = 1;
+    private const int UpperBoundField = 2;
+
+    // A key of a field numbered 1 to 15 and a fixed64 double after it.
+    private const int DoubleFieldSize = 1 + sizeof(double);
+
+    // Label value lengths of a series are kept on the stack up to this many labels (a family with more rents nothing:
+    // it allocates one small array per write call).
+    private const int MaxStackLabels = 16;
+
+    private ProtobufFormatWriter()
+    {
+    }
+
+    /// <inheritdoc />
+    public override ExpositionFormat Format => ExpositionFormat.Protobuf;
+
+    /// <inheritdoc />
+    public override string ContentType => ExpositionWriter.ProtobufContentType;
+
+    /// <inheritdoc />
+    /// <remarks>A family's length prefix comes before its first series: the family must be whole, as a snapshot.</remarks>
+    public override bool WritesLiveFamilies => false;
+
+    /// <inheritdoc />
+    public override void WriteFamily(ref Utf8Writer writer, MetricFamilySnapshot family, int from, int to, bool includeTimestamps)
+    {
+        var series = family.SeriesArray;
+        if (series.Length == 0)
+        {
+            return;
+        }
+
+        var definition = family.Definition;
+        var encoding = ProtobufFamilyEncoding.Of(definition);
+        var timestamped = definition.Timestamped && includeTimestamps;
+        var labelCount = definition.LabelNamesArray.Length;
+        Span<int> labelLengths = labelCount <= MaxStackLabels ? stackalloc int[MaxStackLabels] : new int[labelCount];
+        labelLengths = labelLengths[..labelCount];
+        if (from == 0)
+        {
+            long size = encoding.Fields.Length;
+            foreach (ref readonly var s in series.AsSpan())
+            {
+                var metric = MetricSize(definition, encoding, in s, timestamped, labelLengths, out _);
+                size += 1 + ProtobufWire.VarintSize((ulong)metric) + metric;
+            }
+
+            var room = writer.Room(ProtobufWire.MaxVarintLength + encoding.Fields.Length);
+            var position = 0;
+            ProtobufWire.PutVarint(room, ref position, (ulong)size);
+            ProtobufWire.PutBytes(room, ref position, encoding.Fields);
+            writer.Wrote(position);
+        }
+
+        for (var i = from; i < to; i++)
+        {
+            // Each metric is sized once, then written into one span reserved for all of it.
+            ref readonly var s = ref series[i];
+            var metricSize = MetricSize(definition, encoding, in s, timestamped, labelLengths, out var valueSize);
+            var room = writer.Room(ProtobufWire.MaxVarintLength + 1 + metricSize);
+            var position = 0;
+            ProtobufWire.PutDelimitedHeader(room, ref position, MetricField, metricSize);
+            WriteMetric(room, ref position, definition, encoding, in s, timestamped, labelLengths, valueSize);
+            writer.Wrote(position);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void WriteLiveFamily(ref Utf8Writer writer, MetricDefinition definition, MetricChild[] children, int from, int to, bool includeTimestamps) =>
+        throw new InvalidOperationException("The protobuf writer writes snapshots only: a family's length is needed before its first series.");
+
+    /// <summary>The content size of a series' <c>Metric</c>; the UTF-8 length of each label value and the typed message's size come out too.</summary>
+    private static int MetricSize(MetricDefinition definition, ProtobufFamilyEncoding encoding, in SeriesSnapshot s, bool timestamped, Span<int> labelLengths, out int valueSize)
+    {
+        var size = 0;
+        var values = s.LabelValuesArray;
+        var nameFields = encoding.LabelNameFields;
+        for (var i = 0; i < labelLengths.Length; i++)
+        {
+            var length = ProtobufWire.Utf8Length(values[i]);
+            labelLengths[i] = length;
+            size += ProtobufWire.DelimitedSize(nameFields[i].Length + ProtobufWire.DelimitedSize(length));
+        }
+
+        valueSize = ValueSize(definition, in s);
+        size += ProtobufWire.DelimitedSize(valueSize);
+        if (timestamped && s.HasTimestamp)
+        {
+            size += 1 + ProtobufWire.VarintSize((ulong)s.TimestampMs);
+        }
+
+        return size;
+    }
+
+    /// <summary>The content size of the metric's typed message (Counter, Gauge, Summary or Histogram).</summary>
+    private static int ValueSize(MetricDefinition definition, in SeriesSnapshot s)
+    {
+        switch (definition.Type)
+        {
+            case MetricType.Counter:
+                return DoubleFieldSize + CreatedSize(s.CreatedSeconds);
+            case MetricType.Summary:
+                return 1 + ProtobufWire.VarintSize((ulong)s.Count) + DoubleFieldSize + CreatedSize(s.CreatedSeconds);
+            case MetricType.Histogram:
+                var size = 1 + ProtobufWire.VarintSize((ulong)s.Count) + DoubleFieldSize + CreatedSize(s.CreatedSeconds);
+                var buckets = s.CumulativeBucketsArray!;
+                for (var b = 0; b < buckets.Length - 1; b++)
+                {
+                    size += ProtobufWire.DelimitedSize(1 + ProtobufWire.VarintSize((ulong)buckets[b]) + DoubleFieldSize);
+                }
+
+                return size;
+            default:
+                return DoubleFieldSize;
+        }
+    }
+
+    private static int CreatedSize(double createdSeconds) =>
+        double.IsNaN(createdSeconds) ? 0 : ProtobufWire.DelimitedSize(ProtobufWire.TimestampSize(createdSeconds));
+
+    private static void WriteMetric(
+        Span<byte> room,
+        ref int position,
+        MetricDefinition definition,
+        ProtobufFamilyEncoding encoding,
+        in SeriesSnapshot s,
+        bool timestamped,
+        ReadOnlySpan<int> labelLengths,
+        int valueSize)
+    {
+        var values = s.LabelValuesArray;
+        var nameFields = encoding.LabelNameFields;
+        for (var i = 0; i < labelLengths.Length; i++)
+        {
+            var nameField = nameFields[i];
+            ProtobufWire.PutDelimitedHeader(room, ref position, LabelField, nameField.Length + ProtobufWire.DelimitedSize(labelLengths[i]));
+            ProtobufWire.PutBytes(room, ref position, nameField);
+            ProtobufWire.PutStringField(room, ref position, LabelValueField, values[i], labelLengths[i]);
+        }
+
+        switch (definition.Type)
+        {
+            case MetricType.Counter:
+                ProtobufWire.PutDelimitedHeader(room, ref position, CounterField, valueSize);
+                ProtobufWire.PutDoubleField(room, ref position, ValueField, s.Value);
+                PutCreated(room, ref position, CounterCreatedField, s.CreatedSeconds);
+                break;
+            case MetricType.Summary:
+                ProtobufWire.PutDelimitedHeader(room, ref position, SummaryField, valueSize);
+                ProtobufWire.PutVarintField(room, ref position, SampleCountField, (ulong)s.Count);
+                ProtobufWire.PutDoubleField(room, ref position, SampleSumField, s.Sum);
+                PutCreated(room, ref position, SummaryCreatedField, s.CreatedSeconds);
+                break;
+            case MetricType.Histogram:
+                ProtobufWire.PutDelimitedHeader(room, ref position, HistogramField, valueSize);
+                WriteHistogram(room, ref position, definition, in s);
+                break;
+            default:
+                ProtobufWire.PutDelimitedHeader(room, ref position, GaugeField, valueSize);
+                ProtobufWire.PutDoubleField(room, ref position, ValueField, s.Value);
+                break;
+        }
+
+        if (timestamped && s.HasTimestamp)
+        {
+            ProtobufWire.PutVarintField(room, ref position, TimestampField, (ulong)s.TimestampMs);
+        }
+    }
+
+    private static void WriteHistogram(Span<byte> room, ref int position, MetricDefinition definition, in SeriesSnapshot s)
+    {
+        ProtobufWire.PutVarintField(room, ref position, SampleCountField, (ulong)s.Count);
+        ProtobufWire.PutDoubleField(room, ref position, SampleSumField, s.Sum);
+        var buckets = s.CumulativeBucketsArray!;
+        var bounds = definition.BucketsArray;
+        for (var b = 0; b < buckets.Length - 1; b++)
+        {
+            ProtobufWire.PutDelimitedHeader(room, ref position, BucketField, 1 + ProtobufWire.VarintSize((ulong)buckets[b]) + DoubleFieldSize);
+            ProtobufWire.PutVarintField(room, ref position, CumulativeCountField, (ulong)buckets[b]);
+            ProtobufWire.PutDoubleField(room, ref position, UpperBoundField, bounds[b]);
+        }
+
+        PutCreated(room, ref position, HistogramCreatedField, s.CreatedSeconds);
+    }
+
+    private static void PutCreated(Span<byte> room, ref int position, int field, double createdSeconds)
+    {
+        if (!double.IsNaN(createdSeconds))
+        {
+            ProtobufWire.PutTimestampField(room, ref position, field, createdSeconds);
+        }
+    }
+}
