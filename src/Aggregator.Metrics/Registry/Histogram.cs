@@ -25,8 +25,8 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
     /// buckets may hold observations made while the snapshot was read that the sum does not yet. Once observers stop,
     /// count, buckets and sum are exact.
     /// <para>Native buckets (<see cref="MetricDefinition.NativeHistogram"/>) are counted with no lock or atomic in a
-    /// worker registry; in a shared registry under a lock on the series' native buckets, taken before the classic bucket
-    /// is counted, so a concurrent snapshot's count is at least its native buckets' total (NaN is in the count only).</para>
+    /// worker registry; in a shared registry under a lock on the series' native buckets, taken after the classic bucket is
+    /// counted, so a concurrent snapshot's count is at least its native buckets' total (NaN is in the count only).</para>
     /// </remarks>
     public sealed class Child : TimedMetricChild
     {
@@ -85,7 +85,7 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
             }
 
             // Native buckets first, under their lock: an observer counts them after its classic bucket, so the count
-            // read below is at least the native buckets' total.
+            // read below holds every observation they hold.
             NativeHistogramSnapshot? native = null;
             if (_native is not null)
             {
@@ -142,16 +142,20 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
                 return;
             }
 
-            if (_native is not null)
-            {
-                ObserveNativeShared(value);
-            }
-
             if (Stamped)
             {
                 StampShared();
             }
 
+            ObserveClassicShared(value);
+            if (_native is not null)
+            {
+                ObserveNativeShared(value);
+            }
+        }
+
+        private void ObserveClassicShared(double value)
+        {
             var index = BucketIndex(value);
             var cells = Volatile.Read(ref _cells);
             if (cells is not null && cells.TryObserve(index, _counts.Length, value))
@@ -168,8 +172,8 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
             }
         }
 
-        // The classic bucket and sum come after (lock-free): a snapshot reads the native buckets first, so its count is
-        // never below their total.
+        // After the classic bucket (lock-free): a snapshot reads the native buckets first and the classic ones after, so
+        // its count is never below their total.
         private void ObserveNativeShared(double value)
         {
             lock (_native!)

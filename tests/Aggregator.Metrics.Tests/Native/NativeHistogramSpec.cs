@@ -196,4 +196,32 @@ public sealed class NativeHistogramSpec
         Assert.Equal(0, series.Sum);
         Assert.True(series.Native!.SameAs(reference.Unlabelled.Snapshot().Native), $"{series.Native} vs {reference.Unlabelled.Snapshot().Native}");
     }
+
+    [Fact]
+    public async Task A_snapshot_taken_while_threads_observe_never_counts_fewer_than_its_native_buckets_hold()
+    {
+        var histogram = Registries.Shared().Histogram("h", new MetricOptions { NativeHistogram = new NativeHistogramOptions { Schema = 4 } });
+        using var stop = new CancellationTokenSource();
+        var observers = Enumerable.Range(0, 2).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                histogram.Observe((i % 100) - 30);
+            }
+        })).ToArray();
+
+        var snapshots = 0;
+        var deadline = DateTime.UtcNow.AddMilliseconds(300);
+        while (DateTime.UtcNow < deadline || snapshots < 100)
+        {
+            var series = histogram.Unlabelled.Snapshot();
+            Assert.True(series.Count >= series.Native!.BucketedCount, $"count {series.Count} < native {series.Native.BucketedCount}");
+            snapshots++;
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(observers);
+        var last = histogram.Unlabelled.Snapshot();
+        Assert.Equal(last.Count, last.Native!.BucketedCount);
+    }
 }
