@@ -29,6 +29,13 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
     /// <summary>The manifest of <see cref="NodeCollectorProtocol.Collect"/>, version 1 (no family filter).</summary>
     public const string CollectManifestV1 = "AC1";
 
+    /// <summary>
+    /// The manifest of <see cref="NodeCollectorProtocol.CollectReply"/>, version 3 (native histograms), written only when
+    /// the reply holds a native histogram: a node one version older refuses it by name (its serializer does not know the
+    /// manifest and Akka logs that) and reads every other reply, written as <see cref="CollectReplyManifest"/>.
+    /// </summary>
+    public const string CollectReplyManifestV3 = "ACR3";
+
     /// <summary>The manifest of <see cref="NodeCollectorProtocol.CollectReply"/>, version 2 (families carry the per-node flag).</summary>
     public const string CollectReplyManifest = "ACR2";
 
@@ -55,7 +62,7 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
     {
         NodeCollectorProtocol.Collect { Families: null or { IsAll: true } } => CollectManifestV1,
         NodeCollectorProtocol.Collect => CollectManifest,
-        NodeCollectorProtocol.CollectReply => CollectReplyManifest,
+        NodeCollectorProtocol.CollectReply reply => SnapshotCodec.VersionFor(reply.Snapshot) >= 3 ? CollectReplyManifestV3 : CollectReplyManifest,
         ChangesProtocol.CollectChanges => CollectChangesManifest,
         ChangesProtocol.ChangesChunk => ChangesChunkManifest,
         _ => throw new SerializationException($"AggregatorSerializer cannot serialize {o?.GetType().FullName ?? "null"}."),
@@ -92,10 +99,17 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
                     v2 ? new FamilyFilter(lists[1]) : null);
             }
 
+            case CollectReplyManifestV3:
             case CollectReplyManifest:
             case CollectReplyManifestV1:
             {
-                var (lists, snapshot, _) = SnapshotCodec.Decode(bytes, 2, manifest == CollectReplyManifestV1 ? 1 : SnapshotCodec.CurrentVersion);
+                var version = manifest switch
+                {
+                    CollectReplyManifestV1 => 1,
+                    CollectReplyManifest => 2,
+                    _ => 3,
+                };
+                var (lists, snapshot, _) = SnapshotCodec.Decode(bytes, 2, version);
                 return new NodeCollectorProtocol.CollectReply(
                     snapshot ?? throw new SerializationException("A CollectReply without a snapshot."),
                     lists[0],
@@ -109,7 +123,7 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
                 return DecodeChunk(bytes);
 
             default:
-                throw new SerializationException($"AggregatorSerializer does not know manifest '{manifest}'.");
+                throw new SerializationException($"AggregatorSerializer does not know manifest '{manifest}' (written by a newer Aggregator version?); the message is dropped.");
         }
     }
 

@@ -11,8 +11,10 @@ namespace Aggregator.Cluster.Serialization;
 /// </summary>
 /// <remarks>
 /// Versions (carried by the serializer's manifests): 1 wrote a family's timestamp flag as a byte 0 or 1; 2 writes a
-/// byte of family flags there (timestamped, per-node; see <see cref="SeriesCodec"/>). Encoding writes the current version; decoding reads
-/// both.
+/// byte of family flags there (timestamped, per-node; see <see cref="SeriesCodec"/>); 3 adds native histograms (a
+/// family flag, the options and each series' buckets, see <see cref="NativeCodec"/>). Encoding writes bytes that
+/// version 2 reads whenever the snapshot has no native histogram (<see cref="VersionFor"/>), so mixed clusters keep
+/// working until one is declared; decoding reads every version.
 /// </remarks>
 internal sealed class SnapshotCodec
 {
@@ -56,8 +58,12 @@ internal sealed class SnapshotCodec
         return output.ToArray();
     }
 
-    /// <summary>The format version <see cref="Encode"/> writes.</summary>
-    public const int CurrentVersion = 2;
+    /// <summary>The newest format version, which <see cref="Decode"/> reads along with the earlier ones.</summary>
+    public const int CurrentVersion = 3;
+
+    /// <summary>The oldest version that reads what <see cref="Encode"/> writes for <paramref name="snapshot"/>: 3 when it holds a native histogram, 2 otherwise.</summary>
+    public static int VersionFor(MetricsSnapshot? snapshot) =>
+        snapshot is not null && snapshot.Families.Any(f => f.Definition.NativeHistogram is not null) ? 3 : 2;
 
     /// <summary>Reads what <see cref="Encode"/> wrote, given how many string lists it holds and the format version.</summary>
     /// <exception cref="SerializationException">The version is unknown or the payload is corrupt.</exception>

@@ -127,6 +127,7 @@ internal static class SeriesMerger
         private double _sum;
         private long[]? _buckets;
         private bool _bucketsOwned;
+        private List<NativeHistogramSnapshot>? _natives;
 
         public Accumulator(MetricDefinition definition, in SeriesSnapshot first)
         {
@@ -139,6 +140,7 @@ internal static class SeriesMerger
             _sum = first.Sum;
             _buckets = first.CumulativeBucketsArray;
             _bucketsOwned = false;
+            _natives = first.Native is null ? null : [first.Native];
         }
 
         public void Add(in SeriesSnapshot next)
@@ -155,6 +157,7 @@ internal static class SeriesMerger
                     break;
                 case MetricType.Histogram:
                     AddBuckets(next.CumulativeBucketsArray!);
+                    AddNative(next.Native);
                     _count += next.Count;
                     _sum += next.Sum;
                     _timestamp = Math.Max(_timestamp, next.TimestampMs);
@@ -173,7 +176,8 @@ internal static class SeriesMerger
 
         public readonly SeriesSnapshot Result() => _definition.Type switch
         {
-            MetricType.Histogram => SeriesSnapshot.ForHistogram(_labels, _buckets!, _sum, _timestamp, _created),
+            MetricType.Histogram => SeriesSnapshot.ForHistogram(_labels, _buckets!, _sum, _timestamp, _created)
+                .WithNative(_natives is null ? null : NativeHistogramMerger.Merge(_natives)),
             MetricType.Summary => SeriesSnapshot.ForSummary(_labels, _count, _sum, _timestamp, _created),
             _ => SeriesSnapshot.ForValue(_labels, _value, _timestamp, _created),
         };
@@ -222,6 +226,20 @@ internal static class SeriesMerger
             else if (order == 0)
             {
                 _timestamp = Math.Max(_timestamp, timestamp);
+            }
+        }
+
+        // A family's series are all native or none (merged families agree on it); should one lack them, the merged
+        // series has none rather than buckets that miss observations.
+        private void AddNative(NativeHistogramSnapshot? next)
+        {
+            if (next is null)
+            {
+                _natives = null;
+            }
+            else
+            {
+                _natives?.Add(next);
             }
         }
 

@@ -24,6 +24,9 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
     /// from them) and never-decreasing cumulative buckets, and its sum holds no observation the buckets lack; the
     /// buckets may hold observations made while the snapshot was read that the sum does not yet. Once observers stop,
     /// count, buckets and sum are exact.
+    /// <para>Native buckets (<see cref="MetricDefinition.NativeHistogram"/>) are counted with no lock or atomic in a
+    /// worker registry; in a shared registry under a lock on the series' native buckets, taken before the classic bucket
+    /// is counted, so a concurrent snapshot's count is at least its native buckets' total (NaN is in the count only).</para>
     /// </remarks>
     public sealed class Child : TimedMetricChild
     {
@@ -31,6 +34,7 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
         private readonly double[] _padded;
         private readonly long[] _counts;
         private readonly double _createdSeconds;
+        private readonly NativeBuckets? _native;
         private double _sum;
 
         // Shared registry only, created when two observations first race for the sum.
@@ -45,6 +49,7 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
             // One count per bound and one for +Inf; each observation lands in exactly one (made cumulative at collection).
             _counts = new long[_boundCount + 1];
             _createdSeconds = NowSeconds();
+            _native = family.Definition.NativeHistogram is { } native ? new NativeBuckets(native) : null;
         }
 
         /// <summary>The number of observations.</summary>
@@ -67,6 +72,7 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
 
             _counts[BucketIndex(value)]++;
             _sum += value;
+            _native?.Observe(value);
         }
 
         private protected override void RecordSeconds(double seconds) => Observe(seconds);
@@ -76,6 +82,17 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
             if (!Shared)
             {
                 return SnapshotCore();
+            }
+
+            // Native buckets first, under their lock: an observer counts them after its classic bucket, so the count
+            // read below is at least the native buckets' total.
+            NativeHistogramSnapshot? native = null;
+            if (_native is not null)
+            {
+                lock (_native)
+                {
+                    native = _native.Snapshot();
+                }
             }
 
             // The sum before the buckets: an observer counts its bucket before it adds to the sum, so every
@@ -91,13 +108,13 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
             // Read again: an observation may count its bucket in a cell newer than that array and then add to the sum
             // in an older cell; the current array holds both.
             Volatile.Read(ref _cells)?.SumInto(counts);
-            return Cumulate(counts, sum);
+            return Cumulate(counts, sum, native);
         }
 
-        private SeriesSnapshot SnapshotCore() => Cumulate((long[])_counts.Clone(), _sum);
+        private SeriesSnapshot SnapshotCore() => Cumulate((long[])_counts.Clone(), _sum, _native?.Snapshot());
 
         // The count is the last cumulative bucket, so it always equals the sum of the buckets.
-        private SeriesSnapshot Cumulate(long[] counts, double sum)
+        private SeriesSnapshot Cumulate(long[] counts, double sum, NativeHistogramSnapshot? native)
         {
             long running = 0;
             for (var i = 0; i < counts.Length; i++)
@@ -106,7 +123,8 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
                 counts[i] = running;
             }
 
-            return SeriesSnapshot.ForHistogram(LabelValuesArray, counts, sum, TimestampMs, _createdSeconds);
+            var series = SeriesSnapshot.ForHistogram(LabelValuesArray, counts, sum, TimestampMs, _createdSeconds);
+            return native is null ? series : series.WithNative(native);
         }
 
         /// <summary>The first bucket whose bound is at least <paramref name="value"/>; the +Inf bucket for NaN and above every bound.</summary>
@@ -119,8 +137,14 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
             {
                 _counts[BucketIndex(value)]++;
                 _sum += value;
+                _native?.Observe(value);
                 Stamp();
                 return;
+            }
+
+            if (_native is not null)
+            {
+                ObserveNativeShared(value);
             }
 
             if (Stamped)
@@ -141,6 +165,16 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
             if (AtomicDouble.Add(ref _sum, value) && cells is null)
             {
                 _ = Stripes();
+            }
+        }
+
+        // The classic bucket and sum come after (lock-free): a snapshot reads the native buckets first, so its count is
+        // never below their total.
+        private void ObserveNativeShared(double value)
+        {
+            lock (_native!)
+            {
+                _native.Observe(value);
             }
         }
 

@@ -65,8 +65,9 @@ public sealed class MetricCatalog
             options.LabelNames,
             options.Timestamped,
             options.GaugePolicy ?? Options.DefaultGaugePolicy,
-            type == MetricType.Histogram ? options.Buckets ?? Buckets.Default : options.Buckets,
-            options.PerNode);
+            type == MetricType.Histogram && options.NativeHistogram is null ? options.Buckets ?? Buckets.Default : options.Buckets,
+            options.PerNode,
+            options.NativeHistogram);
 
         // Refused here, whatever the conflict policy: every registry writes these families, so a metric under one of
         // their names would make each collection hold two families of that name.

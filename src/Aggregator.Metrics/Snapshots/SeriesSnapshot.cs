@@ -12,8 +12,9 @@ public readonly struct SeriesSnapshot
     private readonly string[] _labelValues;
     private readonly long[]? _cumulativeBuckets;
 
-    private SeriesSnapshot(string[] labelValues, double value, long count, double sum, long[]? cumulativeBuckets, long timestampMs, double createdSeconds)
+    private SeriesSnapshot(string[] labelValues, double value, long count, double sum, long[]? cumulativeBuckets, long timestampMs, double createdSeconds, NativeHistogramSnapshot? native = null)
     {
+        Native = native;
         _labelValues = labelValues;
         Value = value;
         Count = count;
@@ -47,6 +48,9 @@ public readonly struct SeriesSnapshot
     /// <summary>The epoch-second creation time of a counter, histogram or summary series; NaN when unknown.</summary>
     public double CreatedSeconds { get; }
 
+    /// <summary>A native histogram's buckets (see <see cref="MetricDefinition.NativeHistogram"/>); null otherwise.</summary>
+    public NativeHistogramSnapshot? Native { get; }
+
     internal string[] LabelValuesArray => _labelValues;
 
     internal long[]? CumulativeBucketsArray => _cumulativeBuckets;
@@ -60,11 +64,19 @@ public readonly struct SeriesSnapshot
         && BitConverter.DoubleToInt64Bits(Sum) == BitConverter.DoubleToInt64Bits(other.Sum)
         && TimestampMs == other.TimestampMs
         && BitConverter.DoubleToInt64Bits(CreatedSeconds) == BitConverter.DoubleToInt64Bits(other.CreatedSeconds)
-        && (ReferenceEquals(_cumulativeBuckets, other._cumulativeBuckets) || _cumulativeBuckets.AsSpan().SequenceEqual(other._cumulativeBuckets));
+        && (ReferenceEquals(_cumulativeBuckets, other._cumulativeBuckets) || _cumulativeBuckets.AsSpan().SequenceEqual(other._cumulativeBuckets))
+        && (Native is null ? other.Native is null : Native.SameAs(other.Native));
 
     /// <summary>The same series under other label values (kept, not copied), for a merge that adds source labels.</summary>
     internal SeriesSnapshot WithLabelValues(string[] labelValues) =>
-        new(labelValues, Value, Count, Sum, _cumulativeBuckets, TimestampMs, CreatedSeconds);
+        new(labelValues, Value, Count, Sum, _cumulativeBuckets, TimestampMs, CreatedSeconds, Native);
+
+    /// <summary>The same histogram series with native buckets <paramref name="native"/> (kept, not copied).</summary>
+    /// <param name="native">The native buckets, or null for none.</param>
+    public SeriesSnapshot WithNative(NativeHistogramSnapshot? native) =>
+        _cumulativeBuckets is null && native is not null
+            ? throw new InvalidOperationException("Only a histogram series has native buckets.")
+            : new(_labelValues, Value, Count, Sum, _cumulativeBuckets, TimestampMs, CreatedSeconds, native);
 
     /// <summary>A counter, gauge or info series.</summary>
     /// <param name="labelValues">The label values (kept, not copied: do not change the array afterwards).</param>
