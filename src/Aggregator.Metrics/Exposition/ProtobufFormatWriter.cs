@@ -8,7 +8,8 @@ namespace Aggregator.Metrics.Exposition;
 /// <remarks>
 /// Field numbers are those of <c>io/prometheus/client/metrics.proto</c>. A counter's family is named with its
 /// <c>_total</c> and an info family is a gauge named <c>_info</c> of value 1, as the protobuf format has no info type.
-/// Histograms list their finite buckets (Prometheus adds +Inf from the count). Creation times go in the
+/// Histograms list their finite buckets (Prometheus adds +Inf from the count) and, when native, their schema, zero
+/// bucket, spans and delta-encoded counts (packed). Creation times go in the
 /// <c>created_timestamp</c> fields. A family without series is left out: the format has no use for its metadata alone.
 /// </remarks>
 internal sealed class ProtobufFormatWriter : FormatWriter
@@ -44,6 +45,17 @@ internal sealed class ProtobufFormatWriter : FormatWriter
     private const int HistogramCreatedField = 15;
     private const int CumulativeCountField = 1;
     private const int UpperBoundField = 2;
+
+    // Histogram's native fields; BucketSpan: offset, length.
+    private const int SchemaField = 5;
+    private const int ZeroThresholdField = 6;
+    private const int ZeroCountField = 7;
+    private const int NegativeSpanField = 9;
+    private const int NegativeDeltaField = 10;
+    private const int PositiveSpanField = 12;
+    private const int PositiveDeltaField = 13;
+    private const int SpanOffsetField = 1;
+    private const int SpanLengthField = 2;
 
     // A key of a field numbered 1 to 15 and a fixed64 double after it.
     private const int DoubleFieldSize = 1 + sizeof(double);
@@ -154,7 +166,7 @@ internal sealed class ProtobufFormatWriter : FormatWriter
                     size += ProtobufWire.DelimitedSize(1 + ProtobufWire.VarintSize((ulong)buckets[b]) + DoubleFieldSize);
                 }
 
-                return size;
+                return s.Native is { } native ? size + NativeSize(native) : size;
             default:
                 return DoubleFieldSize;
         }
@@ -226,6 +238,105 @@ internal sealed class ProtobufFormatWriter : FormatWriter
         }
 
         PutCreated(room, ref position, HistogramCreatedField, s.CreatedSeconds);
+        if (s.Native is { } native)
+        {
+            WriteNative(room, ref position, native);
+        }
+    }
+
+    /// <summary>
+    /// The size of a native histogram's fields. Without any bucket, a no-op positive span (offset 0, length 0) is
+    /// written, so that a parser tells the histogram from a classic one even when its zero threshold is 0.
+    /// </summary>
+    private static int NativeSize(NativeHistogramSnapshot native)
+    {
+        var size = 1 + ProtobufWire.VarintSize(ProtobufWire.ZigZag(native.Schema))
+            + DoubleFieldSize
+            + 1 + ProtobufWire.VarintSize((ulong)native.ZeroCount);
+        var positive = native.PositiveSpans;
+        var negative = native.NegativeSpans;
+        if (positive.Count == 0 && negative.Count == 0)
+        {
+            return size + ProtobufWire.DelimitedSize(SpanSize(default));
+        }
+
+        return size + SpansSize(negative) + DeltasSize(native.NegativeDeltas) + SpansSize(positive) + DeltasSize(native.PositiveDeltas);
+    }
+
+    private static int SpanSize(NativeBucketSpan span) =>
+        1 + ProtobufWire.VarintSize(ProtobufWire.ZigZag(span.Offset)) + 1 + ProtobufWire.VarintSize((ulong)span.Length);
+
+    private static int SpansSize(IReadOnlyList<NativeBucketSpan> spans)
+    {
+        var size = 0;
+        for (var i = 0; i < spans.Count; i++)
+        {
+            size += ProtobufWire.DelimitedSize(SpanSize(spans[i]));
+        }
+
+        return size;
+    }
+
+    /// <summary>The size of a packed sint64 field, key and length included; nothing when empty.</summary>
+    private static int DeltasSize(IReadOnlyList<long> deltas) => deltas.Count == 0 ? 0 : ProtobufWire.DelimitedSize(PackedSize(deltas));
+
+    private static int PackedSize(IReadOnlyList<long> deltas)
+    {
+        var size = 0;
+        for (var i = 0; i < deltas.Count; i++)
+        {
+            size += ProtobufWire.VarintSize(ProtobufWire.ZigZag(deltas[i]));
+        }
+
+        return size;
+    }
+
+    private static void WriteNative(Span<byte> room, ref int position, NativeHistogramSnapshot native)
+    {
+        ProtobufWire.PutVarintField(room, ref position, SchemaField, ProtobufWire.ZigZag(native.Schema));
+        ProtobufWire.PutDoubleField(room, ref position, ZeroThresholdField, native.ZeroThreshold);
+        ProtobufWire.PutVarintField(room, ref position, ZeroCountField, (ulong)native.ZeroCount);
+        var positive = native.PositiveSpans;
+        var negative = native.NegativeSpans;
+        if (positive.Count == 0 && negative.Count == 0)
+        {
+            PutSpan(room, ref position, PositiveSpanField, default);
+            return;
+        }
+
+        PutSpans(room, ref position, NegativeSpanField, negative);
+        PutDeltas(room, ref position, NegativeDeltaField, native.NegativeDeltas);
+        PutSpans(room, ref position, PositiveSpanField, positive);
+        PutDeltas(room, ref position, PositiveDeltaField, native.PositiveDeltas);
+    }
+
+    private static void PutSpans(Span<byte> room, ref int position, int field, IReadOnlyList<NativeBucketSpan> spans)
+    {
+        for (var i = 0; i < spans.Count; i++)
+        {
+            PutSpan(room, ref position, field, spans[i]);
+        }
+    }
+
+    private static void PutSpan(Span<byte> room, ref int position, int field, NativeBucketSpan span)
+    {
+        ProtobufWire.PutDelimitedHeader(room, ref position, field, SpanSize(span));
+        ProtobufWire.PutVarintField(room, ref position, SpanOffsetField, ProtobufWire.ZigZag(span.Offset));
+        ProtobufWire.PutVarintField(room, ref position, SpanLengthField, (ulong)span.Length);
+    }
+
+    private static void PutDeltas(Span<byte> room, ref int position, int field, IReadOnlyList<long> deltas)
+    {
+        if (deltas.Count == 0)
+        {
+            return;
+        }
+
+        ProtobufWire.PutDelimitedHeader(room, ref position, field, PackedSize(deltas));
+        for (var i = 0; i < deltas.Count; i++)
+        {
+            ProtobufWire.PutVarint(room, ref position, ProtobufWire.ZigZag(deltas[i]));
+        }
     }
 
     private static void PutCreated(Span<byte> room, ref int position, int field, double createdSeconds)

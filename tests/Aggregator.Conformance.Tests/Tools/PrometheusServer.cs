@@ -23,7 +23,10 @@ public sealed class PrometheusServer : IDisposable
     public Uri Address { get; }
 
     /// <summary>Starts Prometheus with <paramref name="scrapeConfigs"/> (YAML list items under scrape_configs) scraping every second.</summary>
-    public static async Task<PrometheusServer> StartAsync(string scrapeConfigs, string? directory = null)
+    /// <param name="scrapeConfigs">The scrape configurations.</param>
+    /// <param name="directory">Where config and storage go; a new temporary folder when null.</param>
+    /// <param name="extraArguments">More command-line arguments, such as <c>--enable-feature=exemplar-storage</c>.</param>
+    public static async Task<PrometheusServer> StartAsync(string scrapeConfigs, string? directory = null, IReadOnlyList<string>? extraArguments = null)
     {
         ExternalTool.Require(Binary, "prometheus");
         directory ??= Directory.CreateTempSubdirectory("aggregator-prometheus-").FullName;
@@ -38,7 +41,7 @@ public sealed class PrometheusServer : IDisposable
         var address = new Uri($"http://127.0.0.1:{ServerProcess.FreePort()}/");
         var process = await ServerProcess.StartAsync(
             Binary,
-            [$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(directory, "data")}", $"--web.listen-address={address.Authority}"],
+            [$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(directory, "data")}", $"--web.listen-address={address.Authority}", .. extraArguments ?? []],
             new Uri(address, "-/ready"));
         return new PrometheusServer(process, directory, address);
     }
