@@ -100,6 +100,8 @@ internal static class SeriesCodec
 
         try
         {
+            // The sending node validated the names under its own aggregator.name-validation; a node must not refuse a
+            // peer's UTF-8 names because its own declarations are legacy ones.
             return new MetricDefinition(
                 type,
                 name,
@@ -108,7 +110,8 @@ internal static class SeriesCodec
                 familyFlags.HasFlag(FamilyFlags.Timestamped),
                 policy,
                 type == MetricType.Histogram ? bounds : null,
-                familyFlags.HasFlag(FamilyFlags.PerNode));
+                familyFlags.HasFlag(FamilyFlags.PerNode),
+                NameValidation.Utf8);
         }
         catch (MetricDefinitionException error)
         {

@@ -21,11 +21,22 @@ public static class ContentNegotiation
     /// the header refuses both formats, names neither, or is missing, text 0.0.4 is served anyway rather than a 406, as
     /// Prometheus' own client libraries do: every scraper reads it, and a scrape answered with 406 records nothing.
     /// </summary>
-    public static ExpositionFormat ChooseFormat(string? accept)
+    public static ExpositionFormat ChooseFormat(string? accept) => Negotiate(accept).Format;
+
+    /// <summary>
+    /// The format <see cref="ChooseFormat"/> picks, and the name escaping to write it with: the <c>escaping=</c>
+    /// parameter (<c>allow-utf-8</c>, <c>underscores</c>, <c>dots</c> or <c>values</c>) of the range that decided the
+    /// chosen format's q, as Prometheus 3 sends it with the format it asks for
+    /// (<c>application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6</c>). When that range has none, or
+    /// one that is not a scheme, or when no range decided (text served anyway), the escaping is
+    /// <see cref="EscapingScheme.Underscores"/>, prometheus/common's default: names that are not legacy names reach
+    /// only a scraper that asked for them.
+    /// </summary>
+    public static Negotiation Negotiate(string? accept)
     {
         if (string.IsNullOrWhiteSpace(accept))
         {
-            return ExpositionFormat.Text;
+            return new Negotiation(ExpositionFormat.Text, EscapingScheme.Underscores);
         }
 
         var text = Match.None;
@@ -37,9 +48,10 @@ public static class ContentNegotiation
                 && range.MediaType is { } mediaType
                 && Quality(range.Quality, range.Parameters.Any(IsQuality)) is { } q)
             {
-                var version = range.Parameters.FirstOrDefault(p => p.Name.Equals("version", StringComparison.OrdinalIgnoreCase))?.Value;
-                text = text.Consider(Specificity(mediaType, version, TextType, "text/*", "0.0.4", null), q, index);
-                openMetrics = openMetrics.Consider(Specificity(mediaType, version, OpenMetricsType, "application/*", "1.0.0", "0.0.1"), q, index);
+                var version = Parameter(range, "version");
+                var escaping = NameEscaping.TryParse(Parameter(range, NameEscaping.ParameterName), out var scheme) ? scheme : EscapingScheme.Underscores;
+                text = text.Consider(Specificity(mediaType, version, TextType, "text/*", "0.0.4", null), q, index, escaping);
+                openMetrics = openMetrics.Consider(Specificity(mediaType, version, OpenMetricsType, "application/*", "1.0.0", "0.0.1"), q, index, escaping);
             }
 
             index++;
@@ -47,15 +59,15 @@ public static class ContentNegotiation
 
         if (!(text.Quality > 0) && !(openMetrics.Quality > 0))
         {
-            return ExpositionFormat.Text;
+            return new Negotiation(ExpositionFormat.Text, EscapingScheme.Underscores);
         }
 
-        if (openMetrics.Quality != text.Quality)
-        {
-            return openMetrics.Quality > text.Quality ? ExpositionFormat.OpenMetrics : ExpositionFormat.Text;
-        }
-
-        return openMetrics.Index < text.Index ? ExpositionFormat.OpenMetrics : ExpositionFormat.Text;
+        var chooseOpenMetrics = openMetrics.Quality != text.Quality
+            ? openMetrics.Quality > text.Quality
+            : openMetrics.Index < text.Index;
+        return chooseOpenMetrics
+            ? new Negotiation(ExpositionFormat.OpenMetrics, openMetrics.Escaping)
+            : new Negotiation(ExpositionFormat.Text, text.Escaping);
     }
 
     /// <summary>
@@ -124,6 +136,9 @@ public static class ContentNegotiation
         : hasQuality ? null
         : 1;
 
+    private static string? Parameter(MediaTypeWithQualityHeaderValue range, string name) =>
+        range.Parameters.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))?.Value;
+
     private static bool IsQuality(NameValueHeaderValue parameter) => parameter.Name.Equals("q", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The elements of a comma-separated header, splitting only outside quoted strings; empty ones are skipped.</summary>
@@ -163,15 +178,18 @@ public static class ContentNegotiation
         }
     }
 
-    /// <summary>The range that decides a format's q so far: how specific it is, its q, and where it stands in the header.</summary>
-    private readonly record struct Match(int Specificity, double Quality, int Index)
+    /// <summary>
+    /// The range that decides a format's q so far: how specific it is, its q, where it stands in the header, and the
+    /// escaping it asks for.
+    /// </summary>
+    private readonly record struct Match(int Specificity, double Quality, int Index, EscapingScheme Escaping)
     {
-        public static Match None => new(0, 0, int.MaxValue);
+        public static Match None => new(0, 0, int.MaxValue, EscapingScheme.Underscores);
 
         /// <summary>This match, or the range at <paramref name="index"/> when it is more specific, or as specific with a higher q.</summary>
-        public Match Consider(int specificity, double quality, int index) =>
+        public Match Consider(int specificity, double quality, int index, EscapingScheme escaping) =>
             specificity > Specificity || (specificity == Specificity && specificity > 0 && quality > Quality)
-                ? new Match(specificity, quality, index)
+                ? new Match(specificity, quality, index, escaping)
                 : this;
     }
 }

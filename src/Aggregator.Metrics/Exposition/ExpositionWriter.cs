@@ -22,9 +22,23 @@ public static class ExpositionWriter
     // Bytes held before the asynchronous writers flush to the stream.
     private const int FlushThreshold = 64 * 1024;
 
+    // Per format, per escaping scheme (in enum order): the Content-Type a negotiated response carries, built once.
+    private static readonly string[][] NegotiatedContentTypes =
+    [
+        [.. Enum.GetValues<EscapingScheme>().Select(e => TextContentType + "; escaping=" + NameEscaping.HeaderValue(e))],
+        [.. Enum.GetValues<EscapingScheme>().Select(e => OpenMetricsContentType + "; escaping=" + NameEscaping.HeaderValue(e))],
+    ];
+
     /// <summary>The content type of <paramref name="format"/>.</summary>
     public static string ContentType(ExpositionFormat format) =>
         format == ExpositionFormat.OpenMetrics ? OpenMetricsContentType : TextContentType;
+
+    /// <summary>
+    /// The content type of <paramref name="format"/> written with <paramref name="escaping"/>, as prometheus/common's
+    /// negotiation states it: <c>text/plain; version=0.0.4; charset=utf-8; escaping=underscores</c>.
+    /// </summary>
+    public static string ContentType(ExpositionFormat format, EscapingScheme escaping) =>
+        NegotiatedContentTypes[format == ExpositionFormat.OpenMetrics ? 1 : 0][(int)escaping];
 
     /// <summary>Writes <paramref name="snapshot"/> to <paramref name="output"/>.</summary>
     /// <param name="snapshot">The families to write, in their (sorted) order.</param>

@@ -31,6 +31,10 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
     /// <param name="gaugePolicy">How a gauge merges across sources; ignored for other types.</param>
     /// <param name="buckets">A histogram's bucket bounds (default <see cref="Buckets.Default"/>); must be null for other types.</param>
     /// <param name="perNode">Whether the family describes the process it runs in (see <see cref="PerNode"/>).</param>
+    /// <param name="nameValidation">
+    /// Which metric and label names are accepted (default <see cref="NameValidation.Legacy"/>). Not part of the
+    /// definition: it only decides whether the constructor accepts the names.
+    /// </param>
     /// <exception cref="MetricDefinitionException">Any rule of the data model is broken; the message names the culprit.</exception>
     public MetricDefinition(
         MetricType type,
@@ -40,17 +44,23 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
         bool timestamped = false,
         GaugeMergePolicy gaugePolicy = GaugeMergePolicy.Max,
         IEnumerable<double>? buckets = null,
-        bool perNode = false)
+        bool perNode = false,
+        NameValidation nameValidation = NameValidation.Legacy)
     {
-        MetricNames.ValidateMetricName(name);
+        MetricNames.ValidateMetricName(name, nameValidation);
         Type = type;
         Name = BaseName(type, name);
-        MetricNames.ValidateMetricName(Name);
+        MetricNames.ValidateMetricName(Name, nameValidation);
         Help = string.IsNullOrEmpty(help) ? SampleName(type, Name) : help;
         Timestamped = timestamped;
         PerNode = perNode;
         GaugePolicy = type == MetricType.Gauge ? gaugePolicy : GaugeMergePolicy.Max;
         _labelNames = labelNames?.ToArray() ?? [];
+        foreach (var label in _labelNames)
+        {
+            MetricNames.ValidateLabelName(Name, label, nameValidation);
+        }
+
         ValidateLabels();
 
         if (type == MetricType.Histogram)
@@ -224,7 +234,6 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var label in _labelNames)
         {
-            MetricNames.ValidateLabelName(Name, label);
             if (!seen.Add(label))
             {
                 throw new MetricDefinitionException($"Label name '{label}' appears twice on metric '{Name}'.", nameof(LabelNames));
