@@ -87,6 +87,7 @@ public static class NameEscaping
         ArgumentNullException.ThrowIfNull(name);
         return scheme switch
         {
+            _ when name.Length == 0 => name,
             EscapingScheme.AllowUtf8 => name,
             EscapingScheme.Underscores when MetricNames.IsValidMetricName(name) => name,
             EscapingScheme.Values when MetricNames.IsValidMetricName(name) => name,
