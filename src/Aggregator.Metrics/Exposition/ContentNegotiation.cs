@@ -7,6 +7,9 @@ public static class ContentNegotiation
 {
     private const string OpenMetricsType = "application/openmetrics-text";
     private const string TextType = "text/plain";
+    private const string ProtobufType = "application/vnd.google.protobuf";
+    private const string ProtobufMessage = "io.prometheus.client.MetricFamily";
+    private const string ProtobufEncoding = "delimited";
 
     /// <summary>
     /// The format an <c>Accept</c> header asks for, by RFC 9110 §12.5.1. Each format's q comes from the most specific
@@ -15,11 +18,14 @@ public static class ContentNegotiation
     /// specific ones); a q of 0 refuses the format. Text matches <c>text/plain</c> with no version or version 0.0.4, and
     /// <c>text/*</c>; OpenMetrics matches <c>application/openmetrics-text</c> with no version, 1.0.0 (what is written)
     /// or 0.0.1 (its draft, which older Prometheus servers ask for and whose parsers read 1.0.0), and
-    /// <c>application/*</c>; a range with any other version does not match, and parameters other than q and version are
-    /// ignored. The higher q wins; on a tie the format whose deciding range comes first in the header, and text when
-    /// one wildcard decides both. Elements that do not parse, or whose q is not a number from 0 to 1, are ignored. When
-    /// the header refuses both formats, names neither, or is missing, text 0.0.4 is served anyway rather than a 406, as
-    /// Prometheus' own client libraries do: every scraper reads it, and a scrape answered with 406 records nothing.
+    /// <c>application/*</c>; protobuf matches only <c>application/vnd.google.protobuf</c> with
+    /// <c>proto=io.prometheus.client.MetricFamily</c> and <c>encoding=delimited</c>, what is written (without them the
+    /// range names no message, and a wildcard does not show that the client reads a binary format). A range with any other version does not match, and other
+    /// parameters are ignored. The higher q wins; on a tie the format whose deciding range comes first in the header,
+    /// and when one range decides several, text, then OpenMetrics, then protobuf. Elements that do not parse, or whose
+    /// q is not a number from 0 to 1, are ignored. When the header refuses every format, names none, or is missing,
+    /// text 0.0.4 is served anyway rather than a 406, as Prometheus' own client libraries do: every scraper reads it,
+    /// and a scrape answered with 406 records nothing.
     /// </summary>
     public static ExpositionFormat ChooseFormat(string? accept) => Negotiate(accept).Format;
 
@@ -41,6 +47,7 @@ public static class ContentNegotiation
 
         var text = Match.None;
         var openMetrics = Match.None;
+        var protobuf = Match.None;
         var index = 0;
         foreach (var element in Elements(accept))
         {
@@ -52,22 +59,26 @@ public static class ContentNegotiation
                 var escaping = NameEscaping.TryParse(Parameter(range, NameEscaping.ParameterName), out var scheme) ? scheme : EscapingScheme.Underscores;
                 text = text.Consider(Specificity(mediaType, version, TextType, "text/*", "0.0.4", null), q, index, escaping);
                 openMetrics = openMetrics.Consider(Specificity(mediaType, version, OpenMetricsType, "application/*", "1.0.0", "0.0.1"), q, index, escaping);
+                protobuf = protobuf.Consider(ProtobufSpecificity(mediaType, range), q, index, escaping);
             }
 
             index++;
         }
 
-        if (!(text.Quality > 0) && !(openMetrics.Quality > 0))
+        // In order of preference when one range decides several formats.
+        var chosen = ExpositionFormat.Text;
+        var best = text;
+        if (openMetrics.Beats(best))
         {
-            return new Negotiation(ExpositionFormat.Text, EscapingScheme.Underscores);
+            (chosen, best) = (ExpositionFormat.OpenMetrics, openMetrics);
         }
 
-        var chooseOpenMetrics = openMetrics.Quality != text.Quality
-            ? openMetrics.Quality > text.Quality
-            : openMetrics.Index < text.Index;
-        return chooseOpenMetrics
-            ? new Negotiation(ExpositionFormat.OpenMetrics, openMetrics.Escaping)
-            : new Negotiation(ExpositionFormat.Text, text.Escaping);
+        if (protobuf.Beats(best))
+        {
+            (chosen, best) = (ExpositionFormat.Protobuf, protobuf);
+        }
+
+        return best.Quality > 0 ? new Negotiation(chosen, best.Escaping) : new Negotiation(ExpositionFormat.Text, EscapingScheme.Underscores);
     }
 
     /// <summary>
@@ -121,8 +132,7 @@ public static class ContentNegotiation
                 return 4;
             }
 
-            var unquoted = version.Trim('"');
-            return unquoted == written ? 5 : unquoted == alsoRead ? 3 : 0;
+            return version == written ? 5 : version == alsoRead ? 3 : 0;
         }
 
         return mediaType.Equals(wildcard, StringComparison.OrdinalIgnoreCase) ? 2
@@ -130,14 +140,23 @@ public static class ContentNegotiation
             : 0;
     }
 
+    /// <summary>How specifically a range names the protobuf format: 5 for its type, message and encoding, else 0.</summary>
+    private static int ProtobufSpecificity(string mediaType, MediaTypeWithQualityHeaderValue range) =>
+        mediaType.Equals(ProtobufType, StringComparison.OrdinalIgnoreCase)
+        && Parameter(range, "proto") == ProtobufMessage
+        && Parameter(range, "encoding") == ProtobufEncoding
+            ? 5
+            : 0;
+
+    /// <summary>A parameter's value, unquoted; null when the range does not have it.</summary>
+    private static string? Parameter(MediaTypeWithQualityHeaderValue range, string name) =>
+        range.Parameters.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))?.Value?.Trim('"');
+
     /// <summary>The q of an element: 1 when it has none, null when it has one that is not a number from 0 to 1.</summary>
     private static double? Quality(double? parsed, bool hasQuality) =>
         parsed is { } q ? (q is >= 0 and <= 1 ? q : null)
         : hasQuality ? null
         : 1;
-
-    private static string? Parameter(MediaTypeWithQualityHeaderValue range, string name) =>
-        range.Parameters.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))?.Value;
 
     private static bool IsQuality(NameValueHeaderValue parameter) => parameter.Name.Equals("q", StringComparison.OrdinalIgnoreCase);
 
@@ -191,5 +210,8 @@ public static class ContentNegotiation
             specificity > Specificity || (specificity == Specificity && specificity > 0 && quality > Quality)
                 ? new Match(specificity, quality, index, escaping)
                 : this;
+
+        /// <summary>Whether this format is preferred to one that <paramref name="other"/> decides: a higher q, or the same q from an earlier range.</summary>
+        public bool Beats(Match other) => Quality != other.Quality ? Quality > other.Quality : Index < other.Index;
     }
 }

@@ -4,7 +4,7 @@ using System.IO.Pipelines;
 namespace Aggregator.Metrics.Exposition;
 
 /// <summary>
-/// Writes snapshots in text 0.0.4 or OpenMetrics 1.0.0 as UTF-8, family by family, from pre-encoded names. The
+/// Writes snapshots in text 0.0.4, OpenMetrics 1.0.0 or protobuf, family by family, each format by its own writer. The
 /// asynchronous overloads flush as they go, so an exposition is streamed and never held whole in memory.
 /// </summary>
 public static class ExpositionWriter
@@ -14,6 +14,9 @@ public static class ExpositionWriter
 
     /// <summary>The content type of OpenMetrics 1.0.0.</summary>
     public const string OpenMetricsContentType = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+    /// <summary>The content type of the protobuf format: length-delimited <c>io.prometheus.client.MetricFamily</c> messages.</summary>
+    public const string ProtobufContentType = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
 
     // Series written between two checks of the unflushed size: small enough that a 40,000-series family is streamed,
     // large enough that the checks cost nothing measurable.
@@ -30,8 +33,7 @@ public static class ExpositionWriter
     ];
 
     /// <summary>The content type of <paramref name="format"/>.</summary>
-    public static string ContentType(ExpositionFormat format) =>
-        format == ExpositionFormat.OpenMetrics ? OpenMetricsContentType : TextContentType;
+    public static string ContentType(ExpositionFormat format) => FormatWriter.For(format).ContentType;
 
     /// <summary>
     /// The content type of <paramref name="format"/> written with <paramref name="escaping"/>, as prometheus/common's
@@ -50,18 +52,14 @@ public static class ExpositionWriter
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(output);
+        var formatWriter = FormatWriter.For(format);
         var writer = new Utf8Writer(output);
-        var options = new WriteOptions(format == ExpositionFormat.OpenMetrics, includeTimestamps);
         foreach (var family in snapshot.FamiliesArray)
         {
-            WriteFamily(ref writer, family, 0, family.SeriesArray.Length, options);
+            formatWriter.WriteFamily(ref writer, family, 0, family.SeriesArray.Length, includeTimestamps);
         }
 
-        if (options.OpenMetrics)
-        {
-            writer.Write("# EOF\n"u8);
-        }
-
+        formatWriter.WriteEnd(ref writer);
         writer.Flush();
         return writer.BytesWritten;
     }
@@ -78,7 +76,7 @@ public static class ExpositionWriter
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(output);
         var families = Array.ConvertAll(snapshot.FamiliesArray, f => new GatheredFamily(null, f));
-        return WriteGatheredAsync(families, new WriteOptions(format == ExpositionFormat.OpenMetrics, includeTimestamps), output, cancellationToken);
+        return WriteGatheredAsync(families, FormatWriter.For(format), includeTimestamps, output, cancellationToken);
     }
 
     /// <summary>
@@ -99,8 +97,7 @@ public static class ExpositionWriter
         var pipe = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
         try
         {
-            var options = new WriteOptions(format == ExpositionFormat.OpenMetrics, includeTimestamps);
-            return await WriteGatheredAsync(registry.Gather(), options, pipe, cancellationToken).ConfigureAwait(false);
+            return await WriteGatheredAsync(registry.Gather(), FormatWriter.For(format), includeTimestamps, pipe, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -130,20 +127,25 @@ public static class ExpositionWriter
     }
 
     /// <summary>Writes families chunk by chunk, flushing every 64 KiB or so, so that the output streams.</summary>
-    private static async ValueTask<long> WriteGatheredAsync(IReadOnlyList<GatheredFamily> families, WriteOptions options, PipeWriter output, CancellationToken cancellationToken)
+    private static async ValueTask<long> WriteGatheredAsync(
+        IReadOnlyList<GatheredFamily> families,
+        FormatWriter format,
+        bool includeTimestamps,
+        PipeWriter output,
+        CancellationToken cancellationToken)
     {
         long total = 0;
         long unflushed = 0;
         foreach (var gathered in families)
         {
-            var children = gathered.Family?.SortedChildren();
+            var children = format.WritesLiveFamilies ? gathered.Family?.SortedChildren() : null;
             var snapshot = children is null ? gathered.Snapshot ?? gathered.Family!.Collect() : null;
             var count = children?.Length ?? snapshot!.SeriesArray.Length;
             var from = 0;
             do
             {
                 var to = Math.Min(count, from + SeriesPerChunk);
-                var written = WriteChunk(output, gathered.Definition, children, snapshot, from, to, options);
+                var written = WriteChunk(output, format, gathered.Definition, children, snapshot, from, to, includeTimestamps);
                 total += written;
                 unflushed += written;
                 from = to;
@@ -156,203 +158,40 @@ public static class ExpositionWriter
             while (from < count);
         }
 
-        if (options.OpenMetrics)
-        {
-            total += WriteEof(output);
-        }
-
+        total += WriteEnd(output, format);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         return total;
     }
 
-    private static long WriteChunk(IBufferWriter<byte> output, MetricDefinition definition, MetricChild[]? children, MetricFamilySnapshot? snapshot, int from, int to, WriteOptions options)
+    private static long WriteChunk(
+        IBufferWriter<byte> output,
+        FormatWriter format,
+        MetricDefinition definition,
+        MetricChild[]? children,
+        MetricFamilySnapshot? snapshot,
+        int from,
+        int to,
+        bool includeTimestamps)
     {
         var writer = new Utf8Writer(output);
         if (children is not null)
         {
-            WriteLiveFamily(ref writer, definition, children, from, to, options);
+            format.WriteLiveFamily(ref writer, definition, children, from, to, includeTimestamps);
         }
         else
         {
-            WriteFamily(ref writer, snapshot!, from, to, options);
+            format.WriteFamily(ref writer, snapshot!, from, to, includeTimestamps);
         }
 
         writer.Flush();
         return writer.BytesWritten;
     }
 
-    private static long WriteEof(IBufferWriter<byte> output)
+    private static long WriteEnd(IBufferWriter<byte> output, FormatWriter format)
     {
         var writer = new Utf8Writer(output);
-        writer.Write("# EOF\n"u8);
+        format.WriteEnd(ref writer);
         writer.Flush();
         return writer.BytesWritten;
     }
-
-    private static void WriteFamily(ref Utf8Writer writer, MetricFamilySnapshot family, int from, int to, WriteOptions options)
-    {
-        var definition = family.Definition;
-        var encoding = definition.GetEncoding(options.OpenMetrics);
-        if (from == 0)
-        {
-            writer.Write(encoding.Header);
-        }
-
-        var series = family.SeriesArray;
-        if (definition.Type is MetricType.Histogram or MetricType.Summary || (options.OpenMetrics && definition.Type == MetricType.Counter))
-        {
-            for (var i = from; i < to; i++)
-            {
-                WriteSeries(ref writer, definition, encoding, in series[i], options);
-            }
-
-            return;
-        }
-
-        // One line per series, the type settled once for the family: most of an exposition's series take this loop.
-        var name = encoding.Main;
-        var prefixes = encoding.LabelPrefixes;
-        var timestamped = definition.Timestamped && options.IncludeTimestamps;
-        for (var i = from; i < to; i++)
-        {
-            ref readonly var s = ref series[i];
-            writer.WriteLabelled(name, prefixes, s.LabelValuesArray, Close(s.LabelValuesArray.Length));
-            writer.WriteDouble(s.Value);
-            WriteTimestampAndNewline(ref writer, timestamped ? s.TimestampMs : SeriesSnapshot.NoTimestamp, options);
-        }
-    }
-
-    private static void WriteLiveFamily(ref Utf8Writer writer, MetricDefinition definition, MetricChild[] children, int from, int to, WriteOptions options)
-    {
-        var encoding = definition.GetEncoding(options.OpenMetrics);
-        if (from == 0)
-        {
-            writer.Write(encoding.Header);
-        }
-
-        for (var i = from; i < to; i++)
-        {
-            // A struct on the stack: streaming a live family allocates nothing per counter or gauge series.
-            var series = children[i].Snapshot();
-            WriteSeries(ref writer, definition, encoding, in series, options);
-        }
-    }
-
-    private static void WriteSeries(ref Utf8Writer writer, MetricDefinition definition, FamilyEncoding encoding, in SeriesSnapshot s, WriteOptions options)
-    {
-        var timestamp = definition.Timestamped && options.IncludeTimestamps ? s.TimestampMs : SeriesSnapshot.NoTimestamp;
-        switch (definition.Type)
-        {
-            case MetricType.Histogram:
-                WriteHistogram(ref writer, encoding, in s, definition, timestamp, options);
-                break;
-            case MetricType.Summary:
-                WriteSummary(ref writer, encoding, in s, timestamp, options);
-                break;
-            default:
-                WriteSample(ref writer, encoding.Main, encoding, s.LabelValuesArray, s.Value, timestamp, options);
-                if (options.OpenMetrics && definition.Type == MetricType.Counter)
-                {
-                    WriteCreated(ref writer, encoding, in s, timestamp, options);
-                }
-
-                break;
-        }
-    }
-
-    private static void WriteHistogram(
-        ref Utf8Writer writer,
-        FamilyEncoding encoding,
-        in SeriesSnapshot s,
-        MetricDefinition definition,
-        long timestamp,
-        WriteOptions options)
-    {
-        var buckets = s.CumulativeBucketsArray!;
-        for (var b = 0; b < buckets.Length; b++)
-        {
-            writer.WriteLabelled(encoding.Bucket, encoding.LabelPrefixes, s.LabelValuesArray, encoding.BucketSuffixes[b]);
-            writer.WriteLong(buckets[b]);
-            WriteTimestampAndNewline(ref writer, timestamp, options);
-        }
-
-        // OpenMetrics treats _sum as a counter: it may not be negative or NaN, and a histogram with a negative bound
-        // may not have one; _count must then go too. The buckets still carry the count.
-        var keepSum = !options.OpenMetrics || (s.Sum >= 0 && (definition.BucketsArray.Length == 0 || definition.BucketsArray[0] >= 0));
-        if (keepSum)
-        {
-            WriteCountSample(ref writer, encoding, s.LabelValuesArray, s.Count, timestamp, options);
-            WriteSample(ref writer, encoding.Sum, encoding, s.LabelValuesArray, s.Sum, timestamp, options);
-        }
-
-        WriteCreated(ref writer, encoding, in s, timestamp, options);
-    }
-
-    private static void WriteSummary(ref Utf8Writer writer, FamilyEncoding encoding, in SeriesSnapshot s, long timestamp, WriteOptions options)
-    {
-        WriteCountSample(ref writer, encoding, s.LabelValuesArray, s.Count, timestamp, options);
-
-        // OpenMetrics treats a summary's _sum as a counter too: left out when negative or NaN.
-        if (!options.OpenMetrics || s.Sum >= 0)
-        {
-            WriteSample(ref writer, encoding.Sum, encoding, s.LabelValuesArray, s.Sum, timestamp, options);
-        }
-
-        WriteCreated(ref writer, encoding, in s, timestamp, options);
-    }
-
-    private static void WriteCreated(ref Utf8Writer writer, FamilyEncoding encoding, in SeriesSnapshot s, long timestamp, WriteOptions options)
-    {
-        // _created exists in OpenMetrics only; it shares its group's timestamp, which OpenMetrics requires.
-        if (options.OpenMetrics && !double.IsNaN(s.CreatedSeconds))
-        {
-            writer.WriteLabelled(encoding.Created, encoding.LabelPrefixes, s.LabelValuesArray, Close(s.LabelValuesArray.Length));
-            writer.WriteSeconds(s.CreatedSeconds);
-            WriteTimestampAndNewline(ref writer, timestamp, options);
-        }
-    }
-
-    private static void WriteCountSample(ref Utf8Writer writer, FamilyEncoding encoding, string[] labelValues, long count, long timestamp, WriteOptions options)
-    {
-        writer.WriteLabelled(encoding.Count, encoding.LabelPrefixes, labelValues, Close(labelValues.Length));
-        writer.WriteLong(count);
-        WriteTimestampAndNewline(ref writer, timestamp, options);
-    }
-
-    private static void WriteSample(
-        ref Utf8Writer writer,
-        byte[] name,
-        FamilyEncoding encoding,
-        string[] labelValues,
-        double value,
-        long timestamp,
-        WriteOptions options)
-    {
-        writer.WriteLabelled(name, encoding.LabelPrefixes, labelValues, Close(labelValues.Length));
-        writer.WriteDouble(value);
-        WriteTimestampAndNewline(ref writer, timestamp, options);
-    }
-
-    /// <summary>What ends a sample's labels and puts the space before its value.</summary>
-    private static ReadOnlySpan<byte> Close(int labelCount) => labelCount == 0 ? " "u8 : "\"} "u8;
-
-    private static void WriteTimestampAndNewline(ref Utf8Writer writer, long timestamp, WriteOptions options)
-    {
-        if (timestamp != SeriesSnapshot.NoTimestamp)
-        {
-            writer.Write((byte)' ');
-            if (options.OpenMetrics)
-            {
-                writer.WriteSecondsFromMilliseconds(timestamp);
-            }
-            else
-            {
-                writer.WriteLong(timestamp);
-            }
-        }
-
-        writer.Write((byte)'\n');
-    }
-
-    private readonly record struct WriteOptions(bool OpenMetrics, bool IncludeTimestamps);
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Aggregator.Metrics.Exposition;
@@ -9,14 +10,18 @@ namespace Aggregator.Metrics.Exposition;
 /// </summary>
 internal sealed class FamilyEncoding
 {
-    public FamilyEncoding(MetricDefinition definition, bool openMetrics)
+    // Keyed weakly by definition: an encoding lives as long as its definition, and the model holds no exposition state.
+    private static readonly ConditionalWeakTable<MetricDefinition, FamilyEncoding> TextEncodings = [];
+    private static readonly ConditionalWeakTable<MetricDefinition, FamilyEncoding> OpenMetricsEncodings = [];
+
+    private FamilyEncoding(MetricDefinition definition, bool openMetrics)
     {
         var name = definition.Name;
         Main = Encode(definition.SampleName());
-        Bucket = Encode(name + "_bucket");
-        Count = Encode(name + "_count");
-        Sum = Encode(name + "_sum");
-        Created = Encode(name + "_created");
+        Bucket = Encode(name + SampleNames.Bucket);
+        Count = Encode(name + SampleNames.Count);
+        Sum = Encode(name + SampleNames.Sum);
+        Created = Encode(name + SampleNames.Created);
         Header = EncodeHeader(definition, openMetrics);
 
         var labels = definition.LabelNamesArray;
@@ -34,6 +39,14 @@ internal sealed class FamilyEncoding
             BucketSuffixes[i] = Encode((labels.Length == 0 ? "{le=\"" : "\",le=\"") + le + "\"} ");
         }
     }
+
+    /// <summary>The encoding of <paramref name="definition"/> in text 0.0.4, built on first use.</summary>
+    public static FamilyEncoding Text(MetricDefinition definition) =>
+        TextEncodings.GetValue(definition, static d => new FamilyEncoding(d, openMetrics: false));
+
+    /// <summary>The encoding of <paramref name="definition"/> in OpenMetrics 1.0.0, built on first use.</summary>
+    public static FamilyEncoding OpenMetrics(MetricDefinition definition) =>
+        OpenMetricsEncodings.GetValue(definition, static d => new FamilyEncoding(d, openMetrics: true));
 
     /// <summary>The HELP and TYPE lines.</summary>
     public byte[] Header { get; }

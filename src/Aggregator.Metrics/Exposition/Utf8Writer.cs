@@ -72,6 +72,23 @@ internal ref struct Utf8Writer
         Advance(1);
     }
 
+    /// <summary>
+    /// A span of at least <paramref name="size"/> bytes at the current position, for a writer that encodes in place
+    /// (the protobuf writer); say how much was used with <see cref="Wrote"/>.
+    /// </summary>
+    public Span<byte> Room(int size)
+    {
+        if (size > _span.Length - _position)
+        {
+            Reserve(size);
+        }
+
+        return _span[_position..];
+    }
+
+    /// <summary>Moves past <paramref name="count"/> bytes written into the span <see cref="Room"/> returned.</summary>
+    public void Wrote(int count) => Advance(count);
+
     /// <summary>Writes <paramref name="value"/> with <c>\</c>, <c>"</c> and newline escaped (label values; OpenMetrics HELP).</summary>
     public void WriteEscaped(string value) => WriteEscaped(value, NeedsEscape);
 

@@ -293,7 +293,7 @@ public static class SnapshotMerger
         Dictionary<string, string> taken,
         List<MergeConflict> conflicts)
     {
-        var names = MetricCatalog.SampleNames(family.Definition).ToArray();
+        var names = SampleNames.Occupied(family.Definition).ToArray();
         var clash = names.FirstOrDefault(taken.ContainsKey);
         if (clash is not null)
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Aggregator.Metrics.Exposition;
 
 namespace Aggregator.Metrics;
 
@@ -13,14 +12,9 @@ namespace Aggregator.Metrics;
 /// </remarks>
 public sealed class MetricDefinition : IEquatable<MetricDefinition>
 {
-    private const string TotalSuffix = "_total";
-    private const string InfoSuffix = "_info";
-
     private readonly string[] _labelNames;
     private readonly double[] _buckets;
     private double[]? _paddedBuckets;
-    private FamilyEncoding? _textEncoding;
-    private FamilyEncoding? _openMetricsEncoding;
 
     /// <summary>Creates and validates a definition.</summary>
     /// <param name="type">The metric type.</param>
@@ -49,9 +43,9 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
     {
         MetricNames.ValidateMetricName(name, nameValidation);
         Type = type;
-        Name = BaseName(type, name);
+        Name = SampleNames.FamilyName(type, name);
         MetricNames.ValidateMetricName(Name, nameValidation);
-        Help = string.IsNullOrEmpty(help) ? SampleName(type, Name) : help;
+        Help = string.IsNullOrEmpty(help) ? SampleNames.Single(type, Name) : help;
         Timestamped = timestamped;
         PerNode = perNode;
         GaugePolicy = type == MetricType.Gauge ? gaugePolicy : GaugeMergePolicy.Max;
@@ -117,7 +111,7 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
     /// The name a single-valued sample of this family carries: <c>name_total</c> for counters, <c>name_info</c> for info,
     /// the family name otherwise.
     /// </summary>
-    public string SampleName() => SampleName(Type, Name);
+    public string SampleName() => SampleNames.Single(Type, Name);
 
     /// <inheritdoc />
     public bool Equals(MetricDefinition? other) =>
@@ -190,17 +184,6 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
         _ => "info",
     };
 
-    internal FamilyEncoding GetEncoding(bool openMetrics)
-    {
-        // A benign race: two threads may build the same immutable encoding; either result is correct.
-        if (openMetrics)
-        {
-            return _openMetricsEncoding ??= new FamilyEncoding(this, openMetrics: true);
-        }
-
-        return _textEncoding ??= new FamilyEncoding(this, openMetrics: false);
-    }
-
     private static double[] Pad(double[] bounds)
     {
         var padded = new double[(bounds.Length + 7) / 8 * 8];
@@ -208,26 +191,6 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
         padded.AsSpan(bounds.Length).Fill(double.PositiveInfinity);
         return padded;
     }
-
-    private static string BaseName(MetricType type, string name)
-    {
-        var suffix = type switch
-        {
-            MetricType.Counter => TotalSuffix,
-            MetricType.Info => InfoSuffix,
-            _ => null,
-        };
-        return suffix is not null && name.Length > suffix.Length && name.EndsWith(suffix, StringComparison.Ordinal)
-            ? name[..^suffix.Length]
-            : name;
-    }
-
-    private static string SampleName(MetricType type, string baseName) => type switch
-    {
-        MetricType.Counter => baseName + TotalSuffix,
-        MetricType.Info => baseName + InfoSuffix,
-        _ => baseName,
-    };
 
     private void ValidateLabels()
     {

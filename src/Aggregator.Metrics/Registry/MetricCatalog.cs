@@ -8,16 +8,10 @@ namespace Aggregator.Metrics;
 /// </summary>
 public sealed class MetricCatalog
 {
-    // Declared before ReservedSampleNames, whose initializer reads them.
-    private static readonly string[] CounterSuffixes = ["_total", "_created"];
-    private static readonly string[] InfoSuffixes = ["_info"];
-    private static readonly string[] HistogramSuffixes = ["_bucket", "_count", "_sum", "_created"];
-    private static readonly string[] SummarySuffixes = ["_count", "_sum", "_created"];
-
     // Every name the registry's own families occupy, in both formats, with the family that occupies it.
     private static readonly FrozenDictionary<string, MetricDefinition> ReservedSampleNames =
         new[] { MetricRegistry.DroppedSeriesDefinition, MetricRegistry.CollectorErrorsDefinition }
-            .SelectMany(d => SampleNames(d).Select(sample => KeyValuePair.Create(sample, d)))
+            .SelectMany(d => SampleNames.Occupied(d).Select(sample => KeyValuePair.Create(sample, d)))
             .ToFrozenDictionary(StringComparer.Ordinal);
 
     private readonly Lock _lock = new();
@@ -77,7 +71,7 @@ public sealed class MetricCatalog
 
         // Refused here, whatever the conflict policy: every registry writes these families, so a metric under one of
         // their names would make each collection hold two families of that name.
-        foreach (var sample in SampleNames(definition))
+        foreach (var sample in SampleNames.Occupied(definition))
         {
             if (ReservedSampleNames.TryGetValue(sample, out var reserved))
             {
@@ -112,7 +106,7 @@ public sealed class MetricCatalog
                 return Conflict(name, existing, definition);
             }
 
-            foreach (var sample in SampleNames(definition))
+            foreach (var sample in SampleNames.Occupied(definition))
             {
                 if (_bySampleName.TryGetValue(sample, out existing))
                 {
@@ -122,7 +116,7 @@ public sealed class MetricCatalog
 
             _byDeclaredName[name] = definition;
             _byFamilyName[definition.Name] = definition;
-            foreach (var sample in SampleNames(definition))
+            foreach (var sample in SampleNames.Occupied(definition))
             {
                 _bySampleName[sample] = definition;
             }
@@ -152,43 +146,6 @@ public sealed class MetricCatalog
         }
     }
 
-    /// <summary>The names a family's samples and metadata occupy, in both formats.</summary>
-    internal static IEnumerable<string> SampleNames(MetricDefinition definition)
-    {
-        var name = definition.Name;
-        yield return name;
-        foreach (var suffix in SampleSuffixes(definition.Type))
-        {
-            yield return name + suffix;
-        }
-    }
-
-    /// <summary>Whether <paramref name="suffix"/> appended to a family's name of <paramref name="type"/> names one of its samples.</summary>
-    internal static bool IsSampleSuffix(MetricType type, ReadOnlySpan<char> suffix)
-    {
-        foreach (var known in SampleSuffixes(type))
-        {
-            if (suffix.SequenceEqual(known))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    // The suffixes of a family's sample names in either format; the family name itself is the rest (a gauge's sample,
-    // metadata lines). Counters expose _total and _created, histograms _bucket, _count, _sum and _created, summaries
-    // _count, _sum and _created, and an info metric's OpenMetrics sample is _info.
-    private static string[] SampleSuffixes(MetricType type) => type switch
-    {
-        MetricType.Counter => CounterSuffixes,
-        MetricType.Info => InfoSuffixes,
-        MetricType.Histogram => HistogramSuffixes,
-        MetricType.Summary => SummarySuffixes,
-        _ => [],
-    };
-
     private string ExposedName(MetricType type, string name, string? metricNamespace)
     {
         var exposed = Options.NameCallback is { } callback ? callback(type, name) : name;
@@ -197,9 +154,9 @@ public sealed class MetricCatalog
             throw new MetricDefinitionException($"The name callback returned an empty name for {MetricDefinition.TypeName(type)} '{name}'.", nameof(name));
         }
 
-        if (type == MetricType.Info && !exposed.EndsWith("_info", StringComparison.Ordinal))
+        if (type == MetricType.Info && !exposed.EndsWith(SampleNames.Info, StringComparison.Ordinal))
         {
-            exposed += "_info";
+            exposed += SampleNames.Info;
         }
 
         var prefix = metricNamespace ?? Options.Namespace;

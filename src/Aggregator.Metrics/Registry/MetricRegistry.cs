@@ -277,13 +277,13 @@ public abstract class MetricRegistry
         // Every name a family's samples and metadata occupy, so that a collector's family clashes with none of them (a
         // gauge "x_total" beside a counter "x" would write x_total twice); the registry's own two families are reserved.
         var names = new HashSet<string>(StringComparer.Ordinal);
-        names.UnionWith(MetricCatalog.SampleNames(DroppedSeriesDefinition));
-        names.UnionWith(MetricCatalog.SampleNames(CollectorErrorsDefinition));
+        names.UnionWith(SampleNames.Occupied(DroppedSeriesDefinition));
+        names.UnionWith(SampleNames.Occupied(CollectorErrorsDefinition));
         List<SeriesSnapshot>? dropped = null;
         foreach (var family in families)
         {
             result.Add(new GatheredFamily(family, null));
-            names.UnionWith(MetricCatalog.SampleNames(family.Definition));
+            names.UnionWith(SampleNames.Occupied(family.Definition));
             if (family.DroppedSeries > 0)
             {
                 (dropped ??= []).Add(SeriesSnapshot.ForValue([family.Definition.Name], family.DroppedSeries));
@@ -431,7 +431,7 @@ public abstract class MetricRegistry
             var free = new List<MetricFamilySnapshot>(produced.Count);
             foreach (var family in produced)
             {
-                var sampleNames = family is null ? [] : MetricCatalog.SampleNames(family.Definition).ToArray();
+                var sampleNames = family is null ? [] : SampleNames.Occupied(family.Definition).ToArray();
                 if (family is null || sampleNames.Any(names.Contains))
                 {
                     errors.Add(new InvalidOperationException($"Collector '{collector.Name}' returned {(family is null ? "a null family" : $"family '{family.Name}', whose name is taken")}; it was left out."));

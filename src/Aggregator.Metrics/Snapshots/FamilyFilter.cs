@@ -39,7 +39,7 @@ public sealed class FamilyFilter : IEquatable<FamilyFilter>
         {
             if (name.Length >= family.Length
                 && name.StartsWith(family, StringComparison.Ordinal)
-                && (name.Length == family.Length || MetricCatalog.IsSampleSuffix(definition.Type, name.AsSpan(family.Length))))
+                && (name.Length == family.Length || SampleNames.IsSuffix(definition.Type, name.AsSpan(family.Length))))
             {
                 return true;
             }

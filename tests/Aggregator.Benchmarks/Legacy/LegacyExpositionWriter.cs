@@ -182,7 +182,7 @@ internal static class LegacyExpositionWriter
     private static void WriteFamily(ref LegacyUtf8Writer writer, MetricFamilySnapshot family, int from, int to, WriteOptions options)
     {
         var definition = family.Definition;
-        var encoding = definition.GetEncoding(options.OpenMetrics);
+        var encoding = options.OpenMetrics ? FamilyEncoding.OpenMetrics(definition) : FamilyEncoding.Text(definition);
         if (from == 0)
         {
             writer.Write(encoding.Header);
@@ -197,7 +197,7 @@ internal static class LegacyExpositionWriter
 
     private static void WriteLiveFamily(ref LegacyUtf8Writer writer, MetricDefinition definition, MetricChild[] children, int from, int to, WriteOptions options)
     {
-        var encoding = definition.GetEncoding(options.OpenMetrics);
+        var encoding = options.OpenMetrics ? FamilyEncoding.OpenMetrics(definition) : FamilyEncoding.Text(definition);
         if (from == 0)
         {
             writer.Write(encoding.Header);

@@ -74,6 +74,24 @@ public sealed class ContentNegotiationCasesSpec
         Assert.Equal(expected, ContentNegotiation.ChooseFormat(accept));
 
     [Theory]
+    [InlineData("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1", ExpositionFormat.Protobuf)]
+    [InlineData("APPLICATION/VND.GOOGLE.PROTOBUF; proto=io.prometheus.client.MetricFamily; encoding=delimited", ExpositionFormat.Protobuf)]
+    [InlineData("application/vnd.google.protobuf;proto=\"io.prometheus.client.MetricFamily\";encoding=\"delimited\"", ExpositionFormat.Protobuf)]
+    [InlineData("application/vnd.google.protobuf", ExpositionFormat.Text)]
+    [InlineData("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily", ExpositionFormat.Text)]
+    [InlineData("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=text", ExpositionFormat.Text)]
+    [InlineData("application/vnd.google.protobuf;proto=io.prometheus.client.Metric;encoding=delimited", ExpositionFormat.Text)]
+    [InlineData("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.5, application/openmetrics-text;q=0.6", ExpositionFormat.OpenMetrics)]
+    [InlineData("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.5, text/plain;q=0.5", ExpositionFormat.Protobuf)]
+    [InlineData("text/plain;q=0.5, application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.5", ExpositionFormat.Text)]
+    [InlineData("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0", ExpositionFormat.Text)]
+    [InlineData("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0, application/*", ExpositionFormat.OpenMetrics)]
+    [InlineData("text/plain;q=0, application/openmetrics-text;q=0, application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.1", ExpositionFormat.Protobuf)]
+    [InlineData("application/*, */*", ExpositionFormat.OpenMetrics)]
+    public void ChooseFormat_picks_protobuf_only_where_it_is_named_with_its_message_and_encoding(string accept, ExpositionFormat expected) =>
+        Assert.Equal(expected, ContentNegotiation.ChooseFormat(accept));
+
+    [Theory]
     [InlineData("gzip", true)]
     [InlineData("GZIP", true)]
     [InlineData("x-gzip", true)]
