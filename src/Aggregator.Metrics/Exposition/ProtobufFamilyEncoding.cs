@@ -16,14 +16,20 @@ internal sealed class ProtobufFamilyEncoding
     private const int SummaryType = 2;
     private const int HistogramType = 4;
 
-    // Keyed weakly by definition, as the line formats' encodings are: the model holds no exposition state.
-    private static readonly ConditionalWeakTable<MetricDefinition, ProtobufFamilyEncoding> Encodings = [];
+    // Keyed weakly by definition, as the line formats' encodings are: the model holds no exposition state. Per escaping
+    // scheme (in enum order); the underscores table serves every family with legacy names.
+    private static readonly ConditionalWeakTable<MetricDefinition, ProtobufFamilyEncoding>[] Encodings =
+        [.. Enum.GetValues<EscapingScheme>().Select(_ => new ConditionalWeakTable<MetricDefinition, ProtobufFamilyEncoding>())];
 
-    private ProtobufFamilyEncoding(MetricDefinition definition)
+    private ProtobufFamilyEncoding(MetricDefinition definition, EscapingScheme escaping)
     {
         var buffer = new ArrayBufferWriter<byte>(128);
         var writer = new Utf8Writer(buffer);
-        var name = definition.SampleName();
+
+        // Protobuf holds any name as a string: nothing is quoted. Escaped names are the escaped family name with the
+        // suffix after it, as the line formats write them, so one scrape stores the same names whatever the format.
+        LegacyNames = MetricNames.IsValidMetricName(definition.Name) && definition.LabelNamesArray.All(NameEscaping.IsLegacyLabelName);
+        var name = NameEscaping.EscapeMetricName(definition.Name, escaping) + SampleNames.Single(definition.Type, string.Empty);
         ProtobufWire.StringField(ref writer, 1, name, ProtobufWire.Utf8Length(name));
         ProtobufWire.StringField(ref writer, 2, definition.Help, ProtobufWire.Utf8Length(definition.Help));
         ProtobufWire.VarintField(ref writer, 3, definition.Type switch
@@ -40,7 +46,7 @@ internal sealed class ProtobufFamilyEncoding
         LabelNameFields = new byte[labels.Length][];
         for (var i = 0; i < labels.Length; i++)
         {
-            var bytes = Encoding.UTF8.GetBytes(labels[i]);
+            var bytes = Encoding.UTF8.GetBytes(NameEscaping.EscapeLabelName(labels[i], escaping));
             var field = new byte[1 + ProtobufWire.VarintSize((ulong)bytes.Length) + bytes.Length];
             var n = ProtobufWire.WriteVarint(field, ProtobufWire.Tag(1, ProtobufWire.DelimitedWire));
             n += ProtobufWire.WriteVarint(field.AsSpan(n), (ulong)bytes.Length);
@@ -55,7 +61,15 @@ internal sealed class ProtobufFamilyEncoding
     /// <summary>Per label: the <c>LabelPair.name</c> field, key and length included.</summary>
     public byte[][] LabelNameFields { get; }
 
-    /// <summary>The encoding of <paramref name="definition"/>, built on first use.</summary>
-    public static ProtobufFamilyEncoding Of(MetricDefinition definition) =>
-        Encodings.GetValue(definition, static d => new ProtobufFamilyEncoding(d));
+    /// <summary>Whether the family's metric and label names are all legacy names, which no scheme changes.</summary>
+    public bool LegacyNames { get; }
+
+    /// <summary>The encoding of <paramref name="definition"/> with names escaped by <paramref name="escaping"/>, built on first use.</summary>
+    public static ProtobufFamilyEncoding Of(MetricDefinition definition, EscapingScheme escaping = EscapingScheme.Underscores)
+    {
+        var underscores = Encodings[(int)EscapingScheme.Underscores].GetValue(definition, static d => new ProtobufFamilyEncoding(d, EscapingScheme.Underscores));
+        return escaping == EscapingScheme.Underscores || underscores.LegacyNames
+            ? underscores
+            : Encodings[(int)escaping].GetValue(definition, d => new ProtobufFamilyEncoding(d, escaping));
+    }
 }

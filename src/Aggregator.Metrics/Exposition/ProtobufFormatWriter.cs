@@ -13,8 +13,8 @@ namespace Aggregator.Metrics.Exposition;
 /// </remarks>
 internal sealed class ProtobufFormatWriter : FormatWriter
 {
-    /// <summary>The one instance: the writer holds no state.</summary>
-    public static readonly ProtobufFormatWriter Instance = new();
+    /// <summary>The writer per escaping scheme, in enum order: a writer holds no other state.</summary>
+    public static readonly ProtobufFormatWriter[] Instances = [.. Enum.GetValues<EscapingScheme>().Select(e => new ProtobufFormatWriter(e))];
 
     // Metric fields.
     private const int LabelField = 1;
@@ -48,9 +48,13 @@ internal sealed class ProtobufFormatWriter : FormatWriter
     // A key of a field numbered 1 to 15 and a fixed64 double after it.
     private const int DoubleFieldSize = 1 + sizeof(double);
 
-    private ProtobufFormatWriter()
+    private ProtobufFormatWriter(EscapingScheme escaping)
+        : base(escaping)
     {
     }
+
+    /// <summary>The writer of names escaped by underscores, the default.</summary>
+    public static ProtobufFormatWriter Instance => Instances[(int)EscapingScheme.Underscores];
 
     /// <inheritdoc />
     public override ExpositionFormat Format => ExpositionFormat.Protobuf;
@@ -72,7 +76,7 @@ internal sealed class ProtobufFormatWriter : FormatWriter
         }
 
         var definition = family.Definition;
-        var encoding = ProtobufFamilyEncoding.Of(definition);
+        var encoding = ProtobufFamilyEncoding.Of(definition, Escaping);
         var timestamped = definition.Timestamped && includeTimestamps;
         if (from == 0)
         {
