@@ -14,6 +14,8 @@ public sealed class ExpositionWriterSpec
         Assert.Equal("application/openmetrics-text; version=1.0.0; charset=utf-8", ExpositionWriter.OpenMetricsContentType);
         Assert.Equal(ExpositionWriter.TextContentType, ExpositionWriter.ContentType(ExpositionFormat.Text));
         Assert.Equal(ExpositionWriter.OpenMetricsContentType, ExpositionWriter.ContentType(ExpositionFormat.OpenMetrics));
+        Assert.Equal("application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited", ExpositionWriter.ProtobufContentType);
+        Assert.Equal(ExpositionWriter.ProtobufContentType, ExpositionWriter.ContentType(ExpositionFormat.Protobuf));
     }
 
     [Fact]
@@ -66,6 +68,8 @@ public sealed class ExpositionWriterSpec
     [InlineData(ExpositionFormat.OpenMetrics, true)]
     [InlineData(ExpositionFormat.Text, false)]
     [InlineData(ExpositionFormat.OpenMetrics, false)]
+    [InlineData(ExpositionFormat.Protobuf, true)]
+    [InlineData(ExpositionFormat.Protobuf, false)]
     public async Task WriteAsync_to_a_stream_is_byte_identical_to_Write(ExpositionFormat format, bool includeTimestamps)
     {
         var snapshot = Large();
@@ -108,7 +112,7 @@ public sealed class ExpositionWriterSpec
         registry.Counter("empty", "E", "k");
         foreach (var snapshot in new[] { MetricsSnapshot.Empty, registry.Collect() })
         {
-            foreach (var format in new[] { ExpositionFormat.Text, ExpositionFormat.OpenMetrics })
+            foreach (var format in new[] { ExpositionFormat.Text, ExpositionFormat.OpenMetrics, ExpositionFormat.Protobuf })
             {
                 using var stream = new MemoryStream();
                 var written = await ExpositionWriter.WriteAsync(snapshot, format, stream);

@@ -7,6 +7,7 @@ public sealed class RegistryStreamingSpec
     [Theory]
     [InlineData(ExpositionFormat.Text)]
     [InlineData(ExpositionFormat.OpenMetrics)]
+    [InlineData(ExpositionFormat.Protobuf)]
     public async Task Streaming_a_registry_writes_exactly_what_its_snapshot_writes(ExpositionFormat format)
     {
         var registry = new SharedRegistry(new MetricCatalog(new MetricsOptions { TimeProvider = new ManualClock(1_700_000_000_250), MaxSeriesPerFamily = 600 }));
