@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Aggregator.Metrics.Exposition;
+using Proto = Aggregator.Tests.Protobuf;
 
 namespace Aggregator.Metrics.Tests.Exposition;
 
@@ -254,5 +255,27 @@ public sealed class Utf8ExpositionSpec
             ExpositionWriter.Write(registry.Collect(), ExpositionFormat.Protobuf, buffer, escaping: escaping);
             return buffer.WrittenSpan.ToArray();
         }
+    }
+
+    [Theory]
+    [InlineData(EscapingScheme.AllowUtf8, "größe", "http.requests_total", "http.method", "req.duration")]
+    [InlineData(EscapingScheme.Underscores, "gr__e", "http_requests_total", "http_method", "req_duration")]
+    [InlineData(EscapingScheme.Dots, "gr____e", "http_dot_requests_total", "http_dot_method", "req_dot_duration")]
+    [InlineData(EscapingScheme.Values, "U__gr_f6__df_e", "U__http_2e_requests_total", "U__http_2e_method", "U__req_2e_duration")]
+    public void Protobuf_decodes_to_the_names_the_line_formats_write(EscapingScheme escaping, string gauge, string counter, string label, string histogram)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        ExpositionWriter.Write(NewRegistry().Collect(), ExpositionFormat.Protobuf, buffer, escaping: escaping);
+        using var stream = new MemoryStream(buffer.WrittenSpan.ToArray());
+        var families = new List<Proto.MetricFamily>();
+        while (stream.Position < stream.Length)
+        {
+            families.Add(Proto.MetricFamily.Parser.ParseDelimitedFrom(stream));
+        }
+
+        Assert.Equal([gauge, counter, "legacy_gauge", histogram], families.Select(f => f.Name));
+        Assert.Equal([label, "code"], families[1].Metric.Single().Label.Select(l => l.Name));
+        Assert.Equal(["a"], families[2].Metric.Single().Label.Select(l => l.Name));
+        Assert.Equal(3, families[1].Metric.Single().Counter.Value);
     }
 }
