@@ -1,12 +1,10 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace Aggregator.Metrics.Exposition;
 
 /// <summary>
 /// The bytes of a family's <c>MetricFamily</c> message that do not depend on a series (name, help and type fields),
-/// and each label's name field, built once per definition.
+/// and each label's name field, built once per definition and escaping scheme (once for legacy names).
 /// </summary>
 internal sealed class ProtobufFamilyEncoding
 {
@@ -23,34 +21,34 @@ internal sealed class ProtobufFamilyEncoding
 
     private ProtobufFamilyEncoding(MetricDefinition definition, EscapingScheme escaping)
     {
-        var buffer = new ArrayBufferWriter<byte>(128);
-        var writer = new Utf8Writer(buffer);
-
         // Protobuf holds any name as a string: nothing is quoted. Escaped names are the escaped family name with the
         // suffix after it, as the line formats write them, so one scrape stores the same names whatever the format.
         LegacyNames = MetricNames.IsValidMetricName(definition.Name) && definition.LabelNamesArray.All(NameEscaping.IsLegacyLabelName);
         var name = NameEscaping.EscapeMetricName(definition.Name, escaping) + SampleNames.Single(definition.Type, string.Empty);
-        ProtobufWire.StringField(ref writer, 1, name, ProtobufWire.Utf8Length(name));
-        ProtobufWire.StringField(ref writer, 2, definition.Help, ProtobufWire.Utf8Length(definition.Help));
-        ProtobufWire.VarintField(ref writer, 3, definition.Type switch
+        var nameLength = ProtobufWire.Utf8Length(name);
+        var helpLength = ProtobufWire.Utf8Length(definition.Help);
+        var fields = new byte[ProtobufWire.DelimitedSize(nameLength) + ProtobufWire.DelimitedSize(helpLength) + 2];
+        var position = 0;
+        ProtobufWire.PutStringField(fields, ref position, 1, name, nameLength);
+        ProtobufWire.PutStringField(fields, ref position, 2, definition.Help, helpLength);
+        ProtobufWire.PutVarintField(fields, ref position, 3, definition.Type switch
         {
             MetricType.Counter => CounterType,
             MetricType.Summary => SummaryType,
             MetricType.Histogram => HistogramType,
             _ => GaugeType,
         });
-        writer.Flush();
-        Fields = buffer.WrittenSpan.ToArray();
+        Fields = fields;
 
         var labels = definition.LabelNamesArray;
         LabelNameFields = new byte[labels.Length][];
         for (var i = 0; i < labels.Length; i++)
         {
-            var bytes = Encoding.UTF8.GetBytes(NameEscaping.EscapeLabelName(labels[i], escaping));
-            var field = new byte[1 + ProtobufWire.VarintSize((ulong)bytes.Length) + bytes.Length];
-            var n = ProtobufWire.WriteVarint(field, ProtobufWire.Tag(1, ProtobufWire.DelimitedWire));
-            n += ProtobufWire.WriteVarint(field.AsSpan(n), (ulong)bytes.Length);
-            bytes.CopyTo(field, n);
+            var label = NameEscaping.EscapeLabelName(labels[i], escaping);
+            var length = ProtobufWire.Utf8Length(label);
+            var field = new byte[ProtobufWire.DelimitedSize(length)];
+            var at = 0;
+            ProtobufWire.PutStringField(field, ref at, 1, label, length);
             LabelNameFields[i] = field;
         }
     }

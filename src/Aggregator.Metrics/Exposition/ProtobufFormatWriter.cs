@@ -48,6 +48,10 @@ internal sealed class ProtobufFormatWriter : FormatWriter
     // A key of a field numbered 1 to 15 and a fixed64 double after it.
     private const int DoubleFieldSize = 1 + sizeof(double);
 
+    // Label value lengths of a series are kept on the stack up to this many labels (a family with more rents nothing:
+    // it allocates one small array per write call).
+    private const int MaxStackLabels = 16;
+
     private ProtobufFormatWriter(EscapingScheme escaping)
         : base(escaping)
     {
@@ -78,24 +82,35 @@ internal sealed class ProtobufFormatWriter : FormatWriter
         var definition = family.Definition;
         var encoding = ProtobufFamilyEncoding.Of(definition, Escaping);
         var timestamped = definition.Timestamped && includeTimestamps;
+        var labelCount = definition.LabelNamesArray.Length;
+        Span<int> labelLengths = labelCount <= MaxStackLabels ? stackalloc int[MaxStackLabels] : new int[labelCount];
+        labelLengths = labelLengths[..labelCount];
         if (from == 0)
         {
             long size = encoding.Fields.Length;
             foreach (ref readonly var s in series.AsSpan())
             {
-                var metric = MetricSize(definition, encoding, in s, timestamped);
+                var metric = MetricSize(definition, encoding, in s, timestamped, labelLengths, out _);
                 size += 1 + ProtobufWire.VarintSize((ulong)metric) + metric;
             }
 
-            ProtobufWire.Varint(ref writer, (ulong)size);
-            writer.Write(encoding.Fields);
+            var room = writer.Room(ProtobufWire.MaxVarintLength + encoding.Fields.Length);
+            var position = 0;
+            ProtobufWire.PutVarint(room, ref position, (ulong)size);
+            ProtobufWire.PutBytes(room, ref position, encoding.Fields);
+            writer.Wrote(position);
         }
 
         for (var i = from; i < to; i++)
         {
+            // Each metric is sized once, then written into one span reserved for all of it.
             ref readonly var s = ref series[i];
-            ProtobufWire.DelimitedHeader(ref writer, MetricField, MetricSize(definition, encoding, in s, timestamped));
-            WriteMetric(ref writer, definition, encoding, in s, timestamped);
+            var metricSize = MetricSize(definition, encoding, in s, timestamped, labelLengths, out var valueSize);
+            var room = writer.Room(ProtobufWire.MaxVarintLength + 1 + metricSize);
+            var position = 0;
+            ProtobufWire.PutDelimitedHeader(room, ref position, MetricField, metricSize);
+            WriteMetric(room, ref position, definition, encoding, in s, timestamped, labelLengths, valueSize);
+            writer.Wrote(position);
         }
     }
 
@@ -103,16 +118,21 @@ internal sealed class ProtobufFormatWriter : FormatWriter
     public override void WriteLiveFamily(ref Utf8Writer writer, MetricDefinition definition, MetricChild[] children, int from, int to, bool includeTimestamps) =>
         throw new InvalidOperationException("The protobuf writer writes snapshots only: a family's length is needed before its first series.");
 
-    private static int MetricSize(MetricDefinition definition, ProtobufFamilyEncoding encoding, in SeriesSnapshot s, bool timestamped)
+    /// <summary>The content size of a series' <c>Metric</c>; the UTF-8 length of each label value and the typed message's size come out too.</summary>
+    private static int MetricSize(MetricDefinition definition, ProtobufFamilyEncoding encoding, in SeriesSnapshot s, bool timestamped, Span<int> labelLengths, out int valueSize)
     {
         var size = 0;
         var values = s.LabelValuesArray;
-        for (var i = 0; i < values.Length; i++)
+        var nameFields = encoding.LabelNameFields;
+        for (var i = 0; i < labelLengths.Length; i++)
         {
-            size += ProtobufWire.DelimitedSize(LabelPairSize(encoding.LabelNameFields[i], values[i]));
+            var length = ProtobufWire.Utf8Length(values[i]);
+            labelLengths[i] = length;
+            size += ProtobufWire.DelimitedSize(nameFields[i].Length + ProtobufWire.DelimitedSize(length));
         }
 
-        size += ProtobufWire.DelimitedSize(ValueSize(definition, in s));
+        valueSize = ValueSize(definition, in s);
+        size += ProtobufWire.DelimitedSize(valueSize);
         if (timestamped && s.HasTimestamp)
         {
             size += 1 + ProtobufWire.VarintSize((ulong)s.TimestampMs);
@@ -120,9 +140,6 @@ internal sealed class ProtobufFormatWriter : FormatWriter
 
         return size;
     }
-
-    private static int LabelPairSize(byte[] nameField, string value) =>
-        nameField.Length + ProtobufWire.DelimitedSize(ProtobufWire.Utf8Length(value));
 
     /// <summary>The content size of the metric's typed message (Counter, Gauge, Summary or Histogram).</summary>
     private static int ValueSize(MetricDefinition definition, in SeriesSnapshot s)
@@ -150,69 +167,76 @@ internal sealed class ProtobufFormatWriter : FormatWriter
     private static int CreatedSize(double createdSeconds) =>
         double.IsNaN(createdSeconds) ? 0 : ProtobufWire.DelimitedSize(ProtobufWire.TimestampSize(createdSeconds));
 
-    private static void WriteMetric(ref Utf8Writer writer, MetricDefinition definition, ProtobufFamilyEncoding encoding, in SeriesSnapshot s, bool timestamped)
+    private static void WriteMetric(
+        Span<byte> room,
+        ref int position,
+        MetricDefinition definition,
+        ProtobufFamilyEncoding encoding,
+        in SeriesSnapshot s,
+        bool timestamped,
+        ReadOnlySpan<int> labelLengths,
+        int valueSize)
     {
         var values = s.LabelValuesArray;
-        for (var i = 0; i < values.Length; i++)
+        var nameFields = encoding.LabelNameFields;
+        for (var i = 0; i < labelLengths.Length; i++)
         {
-            var nameField = encoding.LabelNameFields[i];
-            var valueLength = ProtobufWire.Utf8Length(values[i]);
-            ProtobufWire.DelimitedHeader(ref writer, LabelField, nameField.Length + ProtobufWire.DelimitedSize(valueLength));
-            writer.Write(nameField);
-            ProtobufWire.StringField(ref writer, LabelValueField, values[i], valueLength);
+            var nameField = nameFields[i];
+            ProtobufWire.PutDelimitedHeader(room, ref position, LabelField, nameField.Length + ProtobufWire.DelimitedSize(labelLengths[i]));
+            ProtobufWire.PutBytes(room, ref position, nameField);
+            ProtobufWire.PutStringField(room, ref position, LabelValueField, values[i], labelLengths[i]);
         }
 
-        var valueSize = ValueSize(definition, in s);
         switch (definition.Type)
         {
             case MetricType.Counter:
-                ProtobufWire.DelimitedHeader(ref writer, CounterField, valueSize);
-                ProtobufWire.DoubleField(ref writer, ValueField, s.Value);
-                WriteCreated(ref writer, CounterCreatedField, s.CreatedSeconds);
+                ProtobufWire.PutDelimitedHeader(room, ref position, CounterField, valueSize);
+                ProtobufWire.PutDoubleField(room, ref position, ValueField, s.Value);
+                PutCreated(room, ref position, CounterCreatedField, s.CreatedSeconds);
                 break;
             case MetricType.Summary:
-                ProtobufWire.DelimitedHeader(ref writer, SummaryField, valueSize);
-                ProtobufWire.VarintField(ref writer, SampleCountField, (ulong)s.Count);
-                ProtobufWire.DoubleField(ref writer, SampleSumField, s.Sum);
-                WriteCreated(ref writer, SummaryCreatedField, s.CreatedSeconds);
+                ProtobufWire.PutDelimitedHeader(room, ref position, SummaryField, valueSize);
+                ProtobufWire.PutVarintField(room, ref position, SampleCountField, (ulong)s.Count);
+                ProtobufWire.PutDoubleField(room, ref position, SampleSumField, s.Sum);
+                PutCreated(room, ref position, SummaryCreatedField, s.CreatedSeconds);
                 break;
             case MetricType.Histogram:
-                ProtobufWire.DelimitedHeader(ref writer, HistogramField, valueSize);
-                WriteHistogram(ref writer, definition, in s);
+                ProtobufWire.PutDelimitedHeader(room, ref position, HistogramField, valueSize);
+                WriteHistogram(room, ref position, definition, in s);
                 break;
             default:
-                ProtobufWire.DelimitedHeader(ref writer, GaugeField, valueSize);
-                ProtobufWire.DoubleField(ref writer, ValueField, s.Value);
+                ProtobufWire.PutDelimitedHeader(room, ref position, GaugeField, valueSize);
+                ProtobufWire.PutDoubleField(room, ref position, ValueField, s.Value);
                 break;
         }
 
         if (timestamped && s.HasTimestamp)
         {
-            ProtobufWire.VarintField(ref writer, TimestampField, (ulong)s.TimestampMs);
+            ProtobufWire.PutVarintField(room, ref position, TimestampField, (ulong)s.TimestampMs);
         }
     }
 
-    private static void WriteHistogram(ref Utf8Writer writer, MetricDefinition definition, in SeriesSnapshot s)
+    private static void WriteHistogram(Span<byte> room, ref int position, MetricDefinition definition, in SeriesSnapshot s)
     {
-        ProtobufWire.VarintField(ref writer, SampleCountField, (ulong)s.Count);
-        ProtobufWire.DoubleField(ref writer, SampleSumField, s.Sum);
+        ProtobufWire.PutVarintField(room, ref position, SampleCountField, (ulong)s.Count);
+        ProtobufWire.PutDoubleField(room, ref position, SampleSumField, s.Sum);
         var buckets = s.CumulativeBucketsArray!;
         var bounds = definition.BucketsArray;
         for (var b = 0; b < buckets.Length - 1; b++)
         {
-            ProtobufWire.DelimitedHeader(ref writer, BucketField, 1 + ProtobufWire.VarintSize((ulong)buckets[b]) + DoubleFieldSize);
-            ProtobufWire.VarintField(ref writer, CumulativeCountField, (ulong)buckets[b]);
-            ProtobufWire.DoubleField(ref writer, UpperBoundField, bounds[b]);
+            ProtobufWire.PutDelimitedHeader(room, ref position, BucketField, 1 + ProtobufWire.VarintSize((ulong)buckets[b]) + DoubleFieldSize);
+            ProtobufWire.PutVarintField(room, ref position, CumulativeCountField, (ulong)buckets[b]);
+            ProtobufWire.PutDoubleField(room, ref position, UpperBoundField, bounds[b]);
         }
 
-        WriteCreated(ref writer, HistogramCreatedField, s.CreatedSeconds);
+        PutCreated(room, ref position, HistogramCreatedField, s.CreatedSeconds);
     }
 
-    private static void WriteCreated(ref Utf8Writer writer, int field, double createdSeconds)
+    private static void PutCreated(Span<byte> room, ref int position, int field, double createdSeconds)
     {
         if (!double.IsNaN(createdSeconds))
         {
-            ProtobufWire.TimestampField(ref writer, field, createdSeconds);
+            ProtobufWire.PutTimestampField(room, ref position, field, createdSeconds);
         }
     }
 }

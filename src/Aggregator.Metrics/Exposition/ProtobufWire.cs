@@ -52,47 +52,60 @@ internal static class ProtobufWire
         return i;
     }
 
-    /// <summary>Writes a double little-endian, as fixed64 fields carry it.</summary>
-    /// <returns>The bytes written (8).</returns>
-    public static int WriteDouble(Span<byte> destination, double value)
+    /// <summary>Puts a varint at <paramref name="position"/> and moves past it.</summary>
+    public static void PutVarint(Span<byte> destination, ref int position, ulong value) =>
+        position += WriteVarint(destination[position..], value);
+
+    /// <summary>Puts a one-byte key (fields 1 to 15) and a varint value.</summary>
+    public static void PutVarintField(Span<byte> destination, ref int position, int field, ulong value)
     {
-        BinaryPrimitives.WriteDoubleLittleEndian(destination, value);
-        return sizeof(double);
+        destination[position++] = (byte)Tag(field, VarintWire);
+        position += WriteVarint(destination[position..], value);
     }
 
-    /// <summary>Writes a varint through <paramref name="writer"/>.</summary>
-    public static void Varint(ref Utf8Writer writer, ulong value) =>
-        writer.Wrote(WriteVarint(writer.Room(MaxVarintLength), value));
-
-    /// <summary>Writes a key and a varint value.</summary>
-    public static void VarintField(ref Utf8Writer writer, int field, ulong value)
+    /// <summary>Puts a one-byte key (fields 1 to 15) and a double.</summary>
+    public static void PutDoubleField(Span<byte> destination, ref int position, int field, double value)
     {
-        var room = writer.Room(2 * MaxVarintLength);
-        var n = WriteVarint(room, Tag(field, VarintWire));
-        writer.Wrote(n + WriteVarint(room[n..], value));
+        destination[position++] = (byte)Tag(field, Fixed64Wire);
+        BinaryPrimitives.WriteDoubleLittleEndian(destination[position..], value);
+        position += sizeof(double);
     }
 
-    /// <summary>Writes a key and a double.</summary>
-    public static void DoubleField(ref Utf8Writer writer, int field, double value)
+    /// <summary>Puts the one-byte key (fields 1 to 15) and the length of a length-delimited field whose content follows.</summary>
+    public static void PutDelimitedHeader(Span<byte> destination, ref int position, int field, int length)
     {
-        var room = writer.Room(MaxVarintLength + sizeof(double));
-        var n = WriteVarint(room, Tag(field, Fixed64Wire));
-        writer.Wrote(n + WriteDouble(room[n..], value));
+        destination[position++] = (byte)Tag(field, DelimitedWire);
+        position += WriteVarint(destination[position..], (ulong)length);
     }
 
-    /// <summary>Writes the key and length of a length-delimited field whose content follows.</summary>
-    public static void DelimitedHeader(ref Utf8Writer writer, int field, int length)
+    /// <summary>Puts a string field (fields 1 to 15) whose UTF-8 length is already known.</summary>
+    public static void PutStringField(Span<byte> destination, ref int position, int field, string value, int utf8Length)
     {
-        var room = writer.Room(2 * MaxVarintLength);
-        var n = WriteVarint(room, Tag(field, DelimitedWire));
-        writer.Wrote(n + WriteVarint(room[n..], (ulong)length));
+        PutDelimitedHeader(destination, ref position, field, utf8Length);
+        position += Encoding.UTF8.GetBytes(value, destination[position..]);
     }
 
-    /// <summary>Writes a string field whose UTF-8 length is already known.</summary>
-    public static void StringField(ref Utf8Writer writer, int field, string value, int utf8Length)
+    /// <summary>Puts bytes already encoded.</summary>
+    public static void PutBytes(Span<byte> destination, ref int position, ReadOnlySpan<byte> bytes)
     {
-        DelimitedHeader(ref writer, field, utf8Length);
-        writer.WriteUtf8Text(value);
+        bytes.CopyTo(destination[position..]);
+        position += bytes.Length;
+    }
+
+    /// <summary>Puts a <c>google.protobuf.Timestamp</c> field (fields 1 to 15) for an epoch-second time.</summary>
+    public static void PutTimestampField(Span<byte> destination, ref int position, int field, double epochSeconds)
+    {
+        var (seconds, nanos) = SplitSeconds(epochSeconds);
+        PutDelimitedHeader(destination, ref position, field, TimestampSize(epochSeconds));
+        if (seconds != 0)
+        {
+            PutVarintField(destination, ref position, 1, (ulong)seconds);
+        }
+
+        if (nanos != 0)
+        {
+            PutVarintField(destination, ref position, 2, (ulong)nanos);
+        }
     }
 
     /// <summary>The content size of a <c>google.protobuf.Timestamp</c> for an epoch-second time.</summary>
@@ -100,22 +113,6 @@ internal static class ProtobufWire
     {
         var (seconds, nanos) = SplitSeconds(epochSeconds);
         return (seconds != 0 ? 1 + VarintSize((ulong)seconds) : 0) + (nanos != 0 ? 1 + VarintSize((ulong)nanos) : 0);
-    }
-
-    /// <summary>Writes a <c>google.protobuf.Timestamp</c> field for an epoch-second time.</summary>
-    public static void TimestampField(ref Utf8Writer writer, int field, double epochSeconds)
-    {
-        var (seconds, nanos) = SplitSeconds(epochSeconds);
-        DelimitedHeader(ref writer, field, TimestampSize(epochSeconds));
-        if (seconds != 0)
-        {
-            VarintField(ref writer, 1, (ulong)seconds);
-        }
-
-        if (nanos != 0)
-        {
-            VarintField(ref writer, 2, (ulong)nanos);
-        }
     }
 
     /// <summary>Whole seconds and the nanoseconds after them (never negative, as Timestamp requires), rounded to the microsecond a double holds.</summary>
