@@ -27,6 +27,8 @@ public sealed class EscapingNegotiationSpec
     [InlineData("text/plain;escaping=values;q=0.5, text/plain;escaping=dots;q=0.9", ExpositionFormat.Text, EscapingScheme.Dots)]
     [InlineData("application/openmetrics-text;version=2.0.0;escaping=allow-utf-8", ExpositionFormat.Text, EscapingScheme.Underscores)]
     [InlineData("image/png;escaping=allow-utf-8", ExpositionFormat.Text, EscapingScheme.Underscores)]
+    [InlineData("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;escaping=allow-utf-8,text/plain;q=0.5", ExpositionFormat.Protobuf, EscapingScheme.AllowUtf8)]
+    [InlineData("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,text/plain;escaping=values;q=0.5", ExpositionFormat.Protobuf, EscapingScheme.Underscores)]
     public void The_escaping_comes_from_the_range_that_decided_the_format(string? accept, ExpositionFormat format, EscapingScheme escaping)
     {
         Assert.Equal(new Negotiation(format, escaping), ContentNegotiation.Negotiate(accept));
@@ -42,6 +44,8 @@ public sealed class EscapingNegotiationSpec
     [InlineData(ExpositionFormat.OpenMetrics, EscapingScheme.AllowUtf8, "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=allow-utf-8")]
     [InlineData(ExpositionFormat.OpenMetrics, EscapingScheme.Dots, "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=dots")]
     [InlineData(ExpositionFormat.OpenMetrics, EscapingScheme.Values, "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=values")]
+    [InlineData(ExpositionFormat.Protobuf, EscapingScheme.Underscores, "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited; escaping=underscores")]
+    [InlineData(ExpositionFormat.Protobuf, EscapingScheme.AllowUtf8, "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited; escaping=allow-utf-8")]
     public void The_content_type_states_the_escaping_used(ExpositionFormat format, EscapingScheme escaping, string expected)
     {
         Assert.Equal(expected, new Negotiation(format, escaping).ContentType);
