@@ -112,6 +112,8 @@ internal static class SeriesCodec
 
         try
         {
+            // The sending node validated the names under its own aggregator.name-validation; a node must not refuse a
+            // peer's UTF-8 names because its own declarations are legacy ones.
             return new MetricDefinition(
                 type,
                 name,
@@ -121,7 +123,8 @@ internal static class SeriesCodec
                 policy,
                 type == MetricType.Histogram ? bounds : null,
                 familyFlags.HasFlag(FamilyFlags.PerNode),
-                nativeOptions);
+                nativeOptions,
+                NameValidation.Utf8);
         }
         catch (MetricDefinitionException error)
         {

@@ -14,8 +14,8 @@ namespace Aggregator.Metrics.Exposition;
 /// </remarks>
 internal sealed class ProtobufFormatWriter : FormatWriter
 {
-    /// <summary>The one instance: the writer holds no state.</summary>
-    public static readonly ProtobufFormatWriter Instance = new();
+    /// <summary>The writer per escaping scheme, in enum order: a writer holds no other state.</summary>
+    public static readonly ProtobufFormatWriter[] Instances = [.. Enum.GetValues<EscapingScheme>().Select(e => new ProtobufFormatWriter(e))];
 
     // Metric fields.
     private const int LabelField = 1;
@@ -64,9 +64,13 @@ internal sealed class ProtobufFormatWriter : FormatWriter
     // it allocates one small array per write call).
     private const int MaxStackLabels = 16;
 
-    private ProtobufFormatWriter()
+    private ProtobufFormatWriter(EscapingScheme escaping)
+        : base(escaping)
     {
     }
+
+    /// <summary>The writer of names escaped by underscores, the default.</summary>
+    public static ProtobufFormatWriter Instance => Instances[(int)EscapingScheme.Underscores];
 
     /// <inheritdoc />
     public override ExpositionFormat Format => ExpositionFormat.Protobuf;
@@ -88,7 +92,7 @@ internal sealed class ProtobufFormatWriter : FormatWriter
         }
 
         var definition = family.Definition;
-        var encoding = ProtobufFamilyEncoding.Of(definition);
+        var encoding = ProtobufFamilyEncoding.Of(definition, Escaping);
         var timestamped = definition.Timestamped && includeTimestamps;
         var labelCount = definition.LabelNamesArray.Length;
         Span<int> labelLengths = labelCount <= MaxStackLabels ? stackalloc int[MaxStackLabels] : new int[labelCount];

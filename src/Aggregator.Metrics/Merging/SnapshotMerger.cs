@@ -140,12 +140,12 @@ public static class SnapshotMerger
 
         // Either flag held by any source holds for the merge: an "or" is associative, so merging merges still equals one
         // flat merge. Rebuilt from the sample name: the constructor strips one _total (_info), which a family name may
-        // still end with.
+        // still end with. Its names were validated when declared, under the catalog's rules, so the widest rules apply.
         var timestamped = winners.Any(w => w.Family.Definition.Timestamped);
         var perNode = winners.Any(w => w.Family.Definition.PerNode);
         var definition = timestamped == first.Timestamped && perNode == first.PerNode
             ? first
-            : new MetricDefinition(first.Type, first.SampleName(), first.Help, first.LabelNamesArray, timestamped, first.GaugePolicy, first.Type == MetricType.Histogram ? first.BucketsArray : null, perNode, first.NativeHistogram);
+            : new MetricDefinition(first.Type, first.SampleName(), first.Help, first.LabelNamesArray, timestamped, first.GaugePolicy, first.Type == MetricType.Histogram ? first.BucketsArray : null, perNode, first.NativeHistogram, NameValidation.Utf8);
 
         if (definition.Type == MetricType.Gauge && definition.GaugePolicy == GaugeMergePolicy.All)
         {
@@ -255,6 +255,7 @@ public static class SnapshotMerger
             return null;
         }
 
+        // The family's names passed its catalog's rules and the source labels were checked as legacy names.
         var labeled = new MetricDefinition(
             definition.Type,
             definition.SampleName(),
@@ -264,7 +265,8 @@ public static class SnapshotMerger
             definition.GaugePolicy,
             definition.Type == MetricType.Histogram ? definition.BucketsArray : null,
             definition.PerNode,
-            definition.NativeHistogram);
+            definition.NativeHistogram,
+            NameValidation.Utf8);
 
         var inputs = new List<SeriesSnapshot[]>(winners.Count);
         foreach (var winner in winners)

@@ -26,6 +26,10 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
     /// <param name="buckets">A histogram's bucket bounds (default <see cref="Buckets.Default"/>); must be null for other types.</param>
     /// <param name="perNode">Whether the family describes the process it runs in (see <see cref="PerNode"/>).</param>
     /// <param name="nativeHistogram">A histogram's native buckets (see <see cref="NativeHistogram"/>); null for classic only. With them, null or empty <paramref name="buckets"/> mean native only.</param>
+    /// <param name="nameValidation">
+    /// Which metric and label names are accepted (default <see cref="NameValidation.Legacy"/>). Not part of the
+    /// definition: it only decides whether the constructor accepts the names.
+    /// </param>
     /// <exception cref="MetricDefinitionException">Any rule of the data model is broken; the message names the culprit.</exception>
     public MetricDefinition(
         MetricType type,
@@ -36,17 +40,23 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
         GaugeMergePolicy gaugePolicy = GaugeMergePolicy.Max,
         IEnumerable<double>? buckets = null,
         bool perNode = false,
-        NativeHistogramOptions? nativeHistogram = null)
+        NativeHistogramOptions? nativeHistogram = null,
+        NameValidation nameValidation = NameValidation.Legacy)
     {
-        MetricNames.ValidateMetricName(name);
+        MetricNames.ValidateMetricName(name, nameValidation);
         Type = type;
         Name = SampleNames.FamilyName(type, name);
-        MetricNames.ValidateMetricName(Name);
+        MetricNames.ValidateMetricName(Name, nameValidation);
         Help = string.IsNullOrEmpty(help) ? SampleNames.Single(type, Name) : help;
         Timestamped = timestamped;
         PerNode = perNode;
         GaugePolicy = type == MetricType.Gauge ? gaugePolicy : GaugeMergePolicy.Max;
         _labelNames = labelNames?.ToArray() ?? [];
+        foreach (var label in _labelNames)
+        {
+            MetricNames.ValidateLabelName(Name, label, nameValidation);
+        }
+
         ValidateLabels();
 
         if (nativeHistogram is not null && type != MetricType.Histogram)
@@ -213,7 +223,6 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var label in _labelNames)
         {
-            MetricNames.ValidateLabelName(Name, label);
             if (!seen.Add(label))
             {
                 throw new MetricDefinitionException($"Label name '{label}' appears twice on metric '{Name}'.", nameof(LabelNames));
