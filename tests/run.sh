@@ -18,6 +18,26 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Prometheus 3 for the UTF-8 names conformance spec: Debian sid's package, unpacked beside Debian's 2.x (which other
+# specs scrape with) rather than installed over it. A private apt state, so that the machine's sources stay as they are.
+prometheus3=/opt/aggregator-tools/prometheus3
+if [ ! -x "$prometheus3/usr/bin/prometheus" ]; then
+  echo "Unpacking Debian sid's prometheus (3.x) into $prometheus3"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  apt_state=$(mktemp -d)
+  mkdir -p "$apt_state/lists/partial" "$apt_state/cache/archives/partial"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main" >"$apt_state/sources.list"
+  apt_options=(-o Dir::Etc::SourceList="$apt_state/sources.list" -o Dir::Etc::SourceParts=/dev/null
+    -o Dir::State::Lists="$apt_state/lists" -o Dir::Cache="$apt_state/cache" -o APT::Sandbox::User=root)
+  apt-get "${apt_options[@]}" update -qq
+  (cd "$apt_state" && apt-get "${apt_options[@]}" download -qq prometheus/sid)
+  $sudo mkdir -p "$prometheus3"
+  $sudo dpkg-deb -x "$apt_state"/prometheus_*.deb "$prometheus3"
+  rm -rf "$apt_state"
+  "$prometheus3/usr/bin/prometheus" --version | head -n 1
+fi
+
 dotnet restore Aggregator.sln
 dotnet build Aggregator.sln -c Release --no-restore
 

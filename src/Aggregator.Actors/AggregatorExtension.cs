@@ -134,7 +134,7 @@ public sealed class AggregatorExtension : IExtension
         if (collectors.Meters)
         {
             // The runtime's own meter reports what the runtime collector does, under clashing names: one of them is enough.
-            Meters = new MeterBridge(collectors.MeterPrefixes, collectors.Runtime ? [RuntimeMeterName] : []);
+            Meters = new MeterBridge(collectors.MeterPrefixes, collectors.Runtime ? [RuntimeMeterName] : [], Catalog.Options.NameValidation);
             Meters.Register(Shared);
             System.RegisterOnTermination(Meters.Dispose);
         }

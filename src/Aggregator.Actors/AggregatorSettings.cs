@@ -95,6 +95,7 @@ public sealed record AggregatorSettings
                 DefaultGaugePolicy = ParseEnum<GaugeMergePolicy>(config, "default-gauge-policy"),
                 NameConflictPolicy = ParseEnum<NameConflictPolicy>(config, "name-conflict-policy"),
                 NameMissingPolicy = ParseEnum<NameMissingPolicy>(config, "name-missing-policy"),
+                NameValidation = ParseEnum<NameValidation>(config, "name-validation"),
             },
         };
     }

@@ -34,6 +34,7 @@ public static class SnapshotAssert
         Assert.True(e.Count == a.Count, $"{where} count {e.Count} vs {a.Count}");
         Bits(e.Sum, a.Sum, where + " sum");
         Assert.Equal(e.CumulativeBuckets, a.CumulativeBuckets);
+        Assert.True(e.Native is null ? a.Native is null : e.Native.SameAs(a.Native), $"{where} native {e.Native} vs {a.Native}");
         Assert.True(e.TimestampMs == a.TimestampMs, $"{where} timestamp {e.TimestampMs} vs {a.TimestampMs}");
         Assert.Equal(e.Exemplars.Select(x => x?.ToString()), a.Exemplars.Select(x => x?.ToString()));
 

@@ -37,7 +37,7 @@ internal static class DepartedLedger
         FoldPrefix + Convert.ToBase64String(SnapshotCodec.Encode([Sorted(roles)], null, 0));
 
     public static byte[] EncodeDeparted(Address address, IEnumerable<string> roles, long removedAtMs, MetricsSnapshot totals) =>
-        Versioned(SnapshotCodec.Encode([[address.ToString()], Sorted(roles)], totals, removedAtMs));
+        Versioned(SnapshotCodec.Encode([[address.ToString()], Sorted(roles)], totals, removedAtMs), totals);
 
     /// <summary>Reads the replicated state: each departed incarnation at the maximum over its writers, and the folds.</summary>
     public static Ledger Read(LWWDictionary<string, byte[]> data)
@@ -95,7 +95,7 @@ internal static class DepartedLedger
             data = data.SetItem(cluster, byRoles.Key, Versioned(SnapshotCodec.Encode(
                 [fold.Roles, [.. folded.Select(f => f.Item1)], [.. folded.Select(f => f.Item2.ToString(CultureInfo.InvariantCulture))]],
                 totals,
-                0)));
+                0), totals));
         }
 
         var dueIds = due.Select(m => m.Key).ToHashSet(StringComparer.Ordinal);
@@ -111,10 +111,11 @@ internal static class DepartedLedger
     }
 
     // Entries outlive the node that wrote them, so each carries the snapshot format version it was written in.
-    private static byte[] Versioned(byte[] body)
+    // The oldest version that reads it, so that nodes one version older read entries without native histograms.
+    private static byte[] Versioned(byte[] body, MetricsSnapshot totals)
     {
         var value = new byte[body.Length + 1];
-        value[0] = SnapshotCodec.CurrentVersion;
+        value[0] = (byte)SnapshotCodec.VersionFor(totals);
         body.CopyTo(value, 1);
         return value;
     }

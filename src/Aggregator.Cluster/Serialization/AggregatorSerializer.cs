@@ -29,14 +29,21 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
     /// <summary>The manifest of <see cref="NodeCollectorProtocol.Collect"/>, version 1 (no family filter).</summary>
     public const string CollectManifestV1 = "AC1";
 
+    /// <summary>
+    /// The manifest of <see cref="NodeCollectorProtocol.CollectReply"/>, version 3 (native histograms), written only when
+    /// the reply holds a native histogram: a node one version older refuses it by name (its serializer does not know the
+    /// manifest and Akka logs that) and reads every other reply, written as <see cref="CollectReplyManifest"/>.
+    /// </summary>
+    public const string CollectReplyManifestV3 = "ACR3";
+
     /// <summary>The manifest of <see cref="NodeCollectorProtocol.CollectReply"/>, version 2 (families carry the per-node flag).</summary>
     public const string CollectReplyManifest = "ACR2";
 
     /// <summary>
-    /// The manifest of <see cref="NodeCollectorProtocol.CollectReply"/> whose snapshot carries exemplars, version 3; a
-    /// reply without exemplars is still written as version 2, which nodes one version older read.
+    /// The manifest of <see cref="NodeCollectorProtocol.CollectReply"/> whose snapshot carries exemplars, version 4 (which
+    /// also reads native histograms); a reply without exemplars is written as version 3 or 2, which older nodes read.
     /// </summary>
-    public const string CollectReplyManifestV3 = "ACR3";
+    public const string CollectReplyManifestV4 = "ACR4";
 
     /// <summary>The manifest of a chunk of a reply of changes that carries exemplars (internal), version 2.</summary>
     public const string ChangesChunkManifestV2 = "ACK2";
@@ -64,8 +71,12 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
     {
         NodeCollectorProtocol.Collect { Families: null or { IsAll: true } } => CollectManifestV1,
         NodeCollectorProtocol.Collect => CollectManifest,
-        NodeCollectorProtocol.CollectReply reply when ExemplarCodec.Any(reply.Snapshot) => CollectReplyManifestV3,
-        NodeCollectorProtocol.CollectReply => CollectReplyManifest,
+        NodeCollectorProtocol.CollectReply reply => SnapshotCodec.VersionFor(reply.Snapshot) switch
+        {
+            >= 4 => CollectReplyManifestV4,
+            3 => CollectReplyManifestV3,
+            _ => CollectReplyManifest,
+        },
         ChangesProtocol.ChangesChunk { Exemplars: true } => ChangesChunkManifestV2,
         ChangesProtocol.CollectChanges => CollectChangesManifest,
         ChangesProtocol.ChangesChunk => ChangesChunkManifest,
@@ -103,6 +114,7 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
                     v2 ? new FamilyFilter(lists[1]) : null);
             }
 
+            case CollectReplyManifestV4:
             case CollectReplyManifestV3:
             case CollectReplyManifest:
             case CollectReplyManifestV1:
@@ -111,7 +123,8 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
                 {
                     CollectReplyManifestV1 => 1,
                     CollectReplyManifest => 2,
-                    _ => 3,
+                    CollectReplyManifestV3 => 3,
+                    _ => 4,
                 };
                 var (lists, snapshot, _) = SnapshotCodec.Decode(bytes, 2, version);
                 return new NodeCollectorProtocol.CollectReply(
@@ -130,7 +143,7 @@ public sealed class AggregatorSerializer : SerializerWithStringManifest
                 return DecodeChunk(bytes) with { Exemplars = true };
 
             default:
-                throw new SerializationException($"AggregatorSerializer does not know manifest '{manifest}'.");
+                throw new SerializationException($"AggregatorSerializer does not know manifest '{manifest}' (written by a newer Aggregator version?); the message is dropped.");
         }
     }
 

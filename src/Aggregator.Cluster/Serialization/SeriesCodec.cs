@@ -23,6 +23,9 @@ internal static class SeriesCodec
         None = 0,
         Timestamped = 1,
         PerNode = 2,
+
+        // Version 3: the family is a native histogram; its options follow the bounds and each series its native buckets.
+        Native = 4,
     }
 
     [Flags]
@@ -59,12 +62,19 @@ internal static class SeriesCodec
             writeRef(label);
         }
 
-        body.WriteByte((byte)((definition.Timestamped ? FamilyFlags.Timestamped : FamilyFlags.None) | (definition.PerNode ? FamilyFlags.PerNode : FamilyFlags.None)));
+        body.WriteByte((byte)((definition.Timestamped ? FamilyFlags.Timestamped : FamilyFlags.None)
+            | (definition.PerNode ? FamilyFlags.PerNode : FamilyFlags.None)
+            | (definition.NativeHistogram is null ? FamilyFlags.None : FamilyFlags.Native)));
         body.WriteByte((byte)definition.GaugePolicy);
         body.WriteVarint(definition.Buckets.Count);
         foreach (var bound in definition.Buckets)
         {
             body.WriteDouble(bound);
+        }
+
+        if (definition.NativeHistogram is { } native)
+        {
+            NativeCodec.WriteOptions(body, native);
         }
     }
 
@@ -84,9 +94,10 @@ internal static class SeriesCodec
         var familyFlags = version == 1
             ? (flagsByte == 1 ? FamilyFlags.Timestamped : FamilyFlags.None)
             : (FamilyFlags)flagsByte;
-        if ((familyFlags & ~(FamilyFlags.Timestamped | FamilyFlags.PerNode)) != 0)
+        var known = FamilyFlags.Timestamped | FamilyFlags.PerNode | (version >= 3 ? FamilyFlags.Native : FamilyFlags.None);
+        if ((familyFlags & ~known) != 0)
         {
-            throw new SerializationException($"Family '{name}' has unknown flags 0x{flagsByte:X2}.");
+            throw new SerializationException($"Family '{name}' has unknown flags 0x{flagsByte:X2} for snapshot format version {version} (written by a newer Aggregator?).");
         }
 
         var policy = (GaugeMergePolicy)reader.ReadByte();
@@ -96,6 +107,7 @@ internal static class SeriesCodec
             bounds[i] = reader.ReadDouble();
         }
 
+        var nativeOptions = familyFlags.HasFlag(FamilyFlags.Native) ? NativeCodec.ReadOptions(ref reader) : null;
         if (!Enum.IsDefined(type) || !Enum.IsDefined(policy))
         {
             throw new SerializationException($"Family '{name}' has an unknown type {(int)type} or gauge policy {(int)policy}.");
@@ -103,6 +115,8 @@ internal static class SeriesCodec
 
         try
         {
+            // The sending node validated the names under its own aggregator.name-validation; a node must not refuse a
+            // peer's UTF-8 names because its own declarations are legacy ones.
             return new MetricDefinition(
                 type,
                 name,
@@ -111,7 +125,9 @@ internal static class SeriesCodec
                 familyFlags.HasFlag(FamilyFlags.Timestamped),
                 policy,
                 type == MetricType.Histogram ? bounds : null,
-                familyFlags.HasFlag(FamilyFlags.PerNode));
+                familyFlags.HasFlag(FamilyFlags.PerNode),
+                nativeOptions,
+                NameValidation.Utf8);
         }
         catch (MetricDefinitionException error)
         {
@@ -150,6 +166,11 @@ internal static class SeriesCodec
                 }
 
                 WriteNumber(body, number, flags);
+                if (definition.NativeHistogram is not null)
+                {
+                    NativeCodec.WriteBuckets(body, series.Native ?? throw new SerializationException($"A series of native histogram '{definition.Name}' has no native buckets."));
+                }
+
                 break;
             case MetricType.Summary:
                 body.WriteVarint((ulong)series.Count);
@@ -210,6 +231,7 @@ internal static class SeriesCodec
         long count = 0;
         double sum = 0;
         long[]? buckets = null;
+        NativeHistogramSnapshot? native = null;
         switch (definition.Type)
         {
             case MetricType.Histogram:
@@ -222,6 +244,7 @@ internal static class SeriesCodec
                 }
 
                 sum = ReadNumber(ref reader, flags);
+                native = definition.NativeHistogram is null ? null : NativeCodec.ReadBuckets(ref reader);
                 break;
             case MetricType.Summary:
                 count = (long)reader.ReadVarint();
@@ -246,7 +269,7 @@ internal static class SeriesCodec
 
         var series = definition.Type switch
         {
-            MetricType.Histogram => SeriesSnapshot.ForHistogram(values, buckets!, sum, timestamp, created),
+            MetricType.Histogram => SeriesSnapshot.ForHistogram(values, buckets!, sum, timestamp, created).WithNative(native),
             MetricType.Summary => SeriesSnapshot.ForSummary(values, count, sum, timestamp, created),
             _ => SeriesSnapshot.ForValue(values, value, timestamp, created),
         };

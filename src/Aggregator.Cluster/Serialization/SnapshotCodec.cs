@@ -11,9 +11,11 @@ namespace Aggregator.Cluster.Serialization;
 /// </summary>
 /// <remarks>
 /// Versions (carried by the serializer's manifests): 1 wrote a family's timestamp flag as a byte 0 or 1; 2 writes a
-/// byte of family flags there (timestamped, per-node; see <see cref="SeriesCodec"/>); 3 adds exemplars to the series that
-/// have them (<see cref="ExemplarCodec"/>), and is otherwise version 2, so a snapshot without exemplars is a valid
-/// version-2 payload. Encoding writes the current version; decoding reads all three.
+/// byte of family flags there (timestamped, per-node; see <see cref="SeriesCodec"/>); 3 adds native histograms (a
+/// family flag, the options and each series' buckets, see <see cref="NativeCodec"/>); 4 adds exemplars to the series
+/// that have them (a series flag, see <see cref="ExemplarCodec"/>). Encoding writes bytes that version 2 reads whenever
+/// the snapshot has neither (<see cref="VersionFor"/>), so mixed clusters keep working until one is used; decoding
+/// reads every version.
 /// </remarks>
 internal sealed class SnapshotCodec
 {
@@ -57,8 +59,17 @@ internal sealed class SnapshotCodec
         return output.ToArray();
     }
 
-    /// <summary>The format version <see cref="Encode"/> writes.</summary>
-    public const int CurrentVersion = 3;
+    /// <summary>The newest format version, which <see cref="Decode"/> reads along with the earlier ones.</summary>
+    public const int CurrentVersion = 4;
+
+    /// <summary>
+    /// The oldest version that reads what <see cref="Encode"/> writes for <paramref name="snapshot"/>: 4 when it holds an
+    /// exemplar, 3 when it holds a native histogram, 2 otherwise.
+    /// </summary>
+    public static int VersionFor(MetricsSnapshot? snapshot) =>
+        ExemplarCodec.Any(snapshot) ? 4
+        : snapshot is not null && snapshot.Families.Any(f => f.Definition.NativeHistogram is not null) ? 3
+        : 2;
 
     /// <summary>Reads what <see cref="Encode"/> wrote, given how many string lists it holds and the format version.</summary>
     /// <exception cref="SerializationException">The version is unknown or the payload is corrupt.</exception>

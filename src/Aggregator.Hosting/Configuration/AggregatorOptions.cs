@@ -34,6 +34,12 @@ public sealed class AggregatorOptions
     public NameMissingPolicy NameMissingPolicy { get; set; } = NameMissingPolicy.Error;
 
     /// <summary>
+    /// <c>aggregator.name-validation</c>: the metric and label names declarations accept (default legacy); utf8 for
+    /// Prometheus 3's UTF-8 names, quoted or escaped per scrape by its <c>escaping=</c>.
+    /// </summary>
+    public NameValidation NameValidation { get; set; } = NameValidation.Legacy;
+
+    /// <summary>
     /// <c>aggregator.telemetry</c>: actor telemetry (default off), e.g. <c>o.Telemetry = new() { Enabled = true }</c>.
     /// When enabled, <c>akka.actor.telemetry.enabled</c> is turned on too, so that live actors and mailbox depth cover
     /// every selected actor, not only metered workers.
@@ -84,6 +90,7 @@ public sealed class AggregatorOptions
         hocon.Append(CultureInfo.InvariantCulture, $"  default-gauge-policy = {DefaultGaugePolicy.ToString().ToLowerInvariant()}\n");
         hocon.Append(CultureInfo.InvariantCulture, $"  name-conflict-policy = {NameConflictPolicy.ToString().ToLowerInvariant()}\n");
         hocon.Append(CultureInfo.InvariantCulture, $"  name-missing-policy = {NameMissingPolicy.ToString().ToLowerInvariant()}\n");
+        hocon.Append(CultureInfo.InvariantCulture, $"  name-validation = {NameValidation.ToString().ToLowerInvariant()}\n");
         var telemetry = Telemetry ?? new TelemetrySettings();
         var messageTypes = telemetry.MessageTypes switch
         {

@@ -78,20 +78,20 @@ public sealed class MetricsEndpoint : IDisposable
 
         // The sources here filter at the source already; a source of one's own may not, and then this pass does.
         snapshot = scrape.Families!.Apply(snapshot);
-        var format = ContentNegotiation.ChooseFormat(request.Headers.Accept);
+        var negotiated = ContentNegotiation.Negotiate(request.Headers.Accept);
         var gzip = ContentNegotiation.AcceptsGzip(request.Headers.AcceptEncoding);
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = ExpositionWriter.ContentType(format);
+        response.ContentType = negotiated.ContentType;
         response.Headers.Vary = "Accept, Accept-Encoding";
         if (gzip)
         {
             response.Headers.ContentEncoding = "gzip";
         }
 
-        await WriteBodyAsync(context, snapshot, format, gzip, head).ConfigureAwait(false);
+        await WriteBodyAsync(context, snapshot, negotiated, gzip, head).ConfigureAwait(false);
     }
 
-    private static async Task WriteBodyAsync(HttpContext context, MetricsSnapshot snapshot, ExpositionFormat format, bool gzip, bool head)
+    private static async Task WriteBodyAsync(HttpContext context, MetricsSnapshot snapshot, Negotiation negotiated, bool gzip, bool head)
     {
         var response = context.Response;
         var cancel = context.RequestAborted;
@@ -103,12 +103,12 @@ public sealed class MetricsEndpoint : IDisposable
             var compressed = new GZipStream(spill, CompressionLevel.Fastest, leaveOpen: true);
             await using (compressed.ConfigureAwait(false))
             {
-                await ExpositionWriter.WriteAsync(snapshot, format, compressed, cancellationToken: cancel).ConfigureAwait(false);
+                await ExpositionWriter.WriteAsync(snapshot, negotiated.Format, compressed, escaping: negotiated.Escaping, cancellationToken: cancel).ConfigureAwait(false);
             }
         }
         else
         {
-            await ExpositionWriter.WriteAsync(snapshot, format, spill, cancellationToken: cancel).ConfigureAwait(false);
+            await ExpositionWriter.WriteAsync(snapshot, negotiated.Format, spill, escaping: negotiated.Escaping, cancellationToken: cancel).ConfigureAwait(false);
         }
 
         if (head)

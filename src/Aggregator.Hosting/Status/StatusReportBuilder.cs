@@ -207,6 +207,7 @@ internal static class StatusReportBuilder
                 new("default-gauge-policy", Lower(node.Metrics.DefaultGaugePolicy)),
                 new("name-conflict-policy", Lower(node.Metrics.NameConflictPolicy)),
                 new("name-missing-policy", Lower(node.Metrics.NameMissingPolicy)),
+                new("name-validation", Lower(node.Metrics.NameValidation)),
             ]),
         };
         if (cluster is not null)

@@ -14,6 +14,12 @@ namespace Aggregator.Metrics.Collectors;
 /// it to stop listening.
 /// </summary>
 /// <remarks>
+/// Under <see cref="NameValidation.Utf8"/> instrument names and tag keys are kept as declared, with the unit suffix
+/// still added (<c>http.server.request.duration_seconds</c>, label <c>http.request.method</c>), as OpenTelemetry's
+/// Prometheus translation without UTF-8 escaping does: a scraper asking <c>escaping=allow-utf-8</c> sees them intact,
+/// and any other sees them escaped, under the default <c>underscores</c> exactly as the legacy renaming gives them.
+/// </remarks>
+/// <remarks>
 /// An instrument yields a family only once it has published: a synchronous one at its first measurement, an observable
 /// one at its first observation other than zero (from then on every observation is shown, zeros included). An
 /// observable callback cannot say "nothing yet" except by returning zero, and some poll a component the process never
@@ -37,16 +43,22 @@ public sealed class MeterBridge : IDisposable
     private readonly MeterListener _listener = new();
     private readonly string[] _meterPrefixes;
     private readonly string[] _excludedMeters;
+    private readonly NameValidation _nameValidation;
     private readonly Lock _lock = new();
     private readonly List<InstrumentState> _instruments = [];
 
     /// <summary>Starts listening to the meters whose names start with one of <paramref name="meterPrefixes"/> (all when none).</summary>
     /// <param name="meterPrefixes">Meter-name prefixes to listen to; every meter when null or empty.</param>
     /// <param name="excludedMeters">Meter names never listened to (e.g. "System.Runtime" when <see cref="RuntimeCollector"/> reports the same).</param>
-    public MeterBridge(IEnumerable<string>? meterPrefixes = null, IEnumerable<string>? excludedMeters = null)
+    /// <param name="nameValidation">
+    /// The catalog's <see cref="MetricsOptions.NameValidation"/>: <see cref="NameValidation.Utf8"/> keeps instrument
+    /// names and tag keys as declared; <see cref="NameValidation.Legacy"/> (the default) renames them.
+    /// </param>
+    public MeterBridge(IEnumerable<string>? meterPrefixes = null, IEnumerable<string>? excludedMeters = null, NameValidation nameValidation = NameValidation.Legacy)
     {
         _meterPrefixes = [.. meterPrefixes ?? []];
         _excludedMeters = [.. excludedMeters ?? []];
+        _nameValidation = nameValidation;
         _listener.InstrumentPublished = OnPublished;
         _listener.MeasurementsCompleted = (instrument, _) =>
         {
@@ -100,10 +112,18 @@ public sealed class MeterBridge : IDisposable
     public void Dispose() => _listener.Dispose();
 
     /// <summary>The Prometheus name of an instrument: sanitised, with the unit as a suffix.</summary>
-    public static string PrometheusName(string instrumentName, string? unit)
+    public static string PrometheusName(string instrumentName, string? unit) => PrometheusName(instrumentName, unit, NameValidation.Legacy);
+
+    /// <summary>
+    /// The Prometheus name of an instrument with the unit as a suffix: sanitised under <see cref="NameValidation.Legacy"/>;
+    /// as declared under <see cref="NameValidation.Utf8"/> (sanitised only when it is not a valid UTF-8 name).
+    /// </summary>
+    public static string PrometheusName(string instrumentName, string? unit, NameValidation nameValidation)
     {
         ArgumentNullException.ThrowIfNull(instrumentName);
-        var name = Sanitize(instrumentName, allowColon: true);
+        var name = nameValidation == NameValidation.Utf8 && MetricNames.IsValidUtf8Name(instrumentName)
+            ? instrumentName
+            : Sanitize(instrumentName, allowColon: true);
         var suffix = UnitSuffix(unit);
         return suffix.Length == 0 || name.EndsWith("_" + suffix, StringComparison.Ordinal) ? name : name + "_" + suffix;
     }
@@ -150,7 +170,7 @@ public sealed class MeterBridge : IDisposable
             return;
         }
 
-        var state = new InstrumentState(instrument);
+        var state = new InstrumentState(instrument, _nameValidation);
         lock (_lock)
         {
             _instruments.Add(state);
@@ -169,11 +189,13 @@ public sealed class MeterBridge : IDisposable
         private readonly bool _cumulative;
         private readonly double[] _buckets;
         private readonly bool _observable;
+        private readonly NameValidation _nameValidation;
         private bool _published;
 
-        public InstrumentState(Instrument instrument)
+        public InstrumentState(Instrument instrument, NameValidation nameValidation)
         {
             Instrument = instrument;
+            _nameValidation = nameValidation;
             var typeName = instrument.GetType().Name;
             (_type, _cumulative) = typeName switch
             {
@@ -196,7 +218,7 @@ public sealed class MeterBridge : IDisposable
             {
                 if (!_series.TryGetValue(key, out var series))
                 {
-                    _series[key] = series = new Series(Labels(tags), _buckets.Length + 1);
+                    _series[key] = series = new Series(Labels(tags, _nameValidation), _buckets.Length + 1);
                     foreach (var name in series.Labels.Keys)
                     {
                         _labelNames.Add(name);
@@ -240,11 +262,12 @@ public sealed class MeterBridge : IDisposable
                 var labelNames = _labelNames.ToArray();
                 var definition = new MetricDefinition(
                     _type,
-                    PrometheusName(Instrument.Name, Instrument.Unit),
+                    PrometheusName(Instrument.Name, Instrument.Unit, _nameValidation),
                     Instrument.Description,
                     labelNames,
                     buckets: _type == MetricType.Histogram ? _buckets : null,
-                    perNode: true);
+                    perNode: true,
+                    nameValidation: _nameValidation);
                 var snapshots = _series.Values.Select(s =>
                 {
                     var values = labelNames.Select(n => s.Labels.GetValueOrDefault(n, string.Empty)).ToArray();
@@ -302,12 +325,14 @@ public sealed class MeterBridge : IDisposable
             return string.Join('\u0002', pairs);
         }
 
-        private static Dictionary<string, string> Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        private static Dictionary<string, string> Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags, NameValidation nameValidation)
         {
             var labels = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var tag in tags)
             {
-                var name = Sanitize(tag.Key, allowColon: false);
+                var name = nameValidation == NameValidation.Utf8 && MetricNames.IsValidUtf8Name(tag.Key)
+                    ? tag.Key
+                    : Sanitize(tag.Key, allowColon: false);
                 if (name.StartsWith("__", StringComparison.Ordinal))
                 {
                     name = "tag" + name;

@@ -27,11 +27,22 @@ public static class ContentNegotiation
     /// text 0.0.4 is served anyway rather than a 406, as Prometheus' own client libraries do: every scraper reads it,
     /// and a scrape answered with 406 records nothing.
     /// </summary>
-    public static ExpositionFormat ChooseFormat(string? accept)
+    public static ExpositionFormat ChooseFormat(string? accept) => Negotiate(accept).Format;
+
+    /// <summary>
+    /// The format <see cref="ChooseFormat"/> picks, and the name escaping to write it with: the <c>escaping=</c>
+    /// parameter (<c>allow-utf-8</c>, <c>underscores</c>, <c>dots</c> or <c>values</c>) of the range that decided the
+    /// chosen format's q, as Prometheus 3 sends it with the format it asks for
+    /// (<c>application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6</c>). When that range has none, or
+    /// one that is not a scheme, or when no range decided (text served anyway), the escaping is
+    /// <see cref="EscapingScheme.Underscores"/>, prometheus/common's default: names that are not legacy names reach
+    /// only a scraper that asked for them.
+    /// </summary>
+    public static Negotiation Negotiate(string? accept)
     {
         if (string.IsNullOrWhiteSpace(accept))
         {
-            return ExpositionFormat.Text;
+            return new Negotiation(ExpositionFormat.Text, EscapingScheme.Underscores);
         }
 
         var text = Match.None;
@@ -45,9 +56,10 @@ public static class ContentNegotiation
                 && Quality(range.Quality, range.Parameters.Any(IsQuality)) is { } q)
             {
                 var version = Parameter(range, "version");
-                text = text.Consider(Specificity(mediaType, version, TextType, "text/*", "0.0.4", null), q, index);
-                openMetrics = openMetrics.Consider(Specificity(mediaType, version, OpenMetricsType, "application/*", "1.0.0", "0.0.1"), q, index);
-                protobuf = protobuf.Consider(ProtobufSpecificity(mediaType, range), q, index);
+                var escaping = NameEscaping.TryParse(Parameter(range, NameEscaping.ParameterName), out var scheme) ? scheme : EscapingScheme.Underscores;
+                text = text.Consider(Specificity(mediaType, version, TextType, "text/*", "0.0.4", null), q, index, escaping);
+                openMetrics = openMetrics.Consider(Specificity(mediaType, version, OpenMetricsType, "application/*", "1.0.0", "0.0.1"), q, index, escaping);
+                protobuf = protobuf.Consider(ProtobufSpecificity(mediaType, range), q, index, escaping);
             }
 
             index++;
@@ -66,7 +78,7 @@ public static class ContentNegotiation
             (chosen, best) = (ExpositionFormat.Protobuf, protobuf);
         }
 
-        return best.Quality > 0 ? chosen : ExpositionFormat.Text;
+        return best.Quality > 0 ? new Negotiation(chosen, best.Escaping) : new Negotiation(ExpositionFormat.Text, EscapingScheme.Underscores);
     }
 
     /// <summary>
@@ -185,15 +197,18 @@ public static class ContentNegotiation
         }
     }
 
-    /// <summary>The range that decides a format's q so far: how specific it is, its q, and where it stands in the header.</summary>
-    private readonly record struct Match(int Specificity, double Quality, int Index)
+    /// <summary>
+    /// The range that decides a format's q so far: how specific it is, its q, where it stands in the header, and the
+    /// escaping it asks for.
+    /// </summary>
+    private readonly record struct Match(int Specificity, double Quality, int Index, EscapingScheme Escaping)
     {
-        public static Match None => new(0, 0, int.MaxValue);
+        public static Match None => new(0, 0, int.MaxValue, EscapingScheme.Underscores);
 
         /// <summary>This match, or the range at <paramref name="index"/> when it is more specific, or as specific with a higher q.</summary>
-        public Match Consider(int specificity, double quality, int index) =>
+        public Match Consider(int specificity, double quality, int index, EscapingScheme escaping) =>
             specificity > Specificity || (specificity == Specificity && specificity > 0 && quality > Quality)
-                ? new Match(specificity, quality, index)
+                ? new Match(specificity, quality, index, escaping)
                 : this;
 
         /// <summary>Whether this format is preferred to one that <paramref name="other"/> decides: a higher q, or the same q from an earlier range.</summary>

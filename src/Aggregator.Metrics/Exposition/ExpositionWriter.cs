@@ -25,20 +25,40 @@ public static class ExpositionWriter
     // Bytes held before the asynchronous writers flush to the stream.
     private const int FlushThreshold = 64 * 1024;
 
+    // Per format, per escaping scheme (both in enum order): the Content-Type a negotiated response carries, built once.
+    private static readonly string[][] NegotiatedContentTypes =
+        [.. Enum.GetValues<ExpositionFormat>().Select(f => Enum.GetValues<EscapingScheme>().Select(e => ContentType(f) + "; escaping=" + NameEscaping.HeaderValue(e)).ToArray())];
+
     /// <summary>The content type of <paramref name="format"/>.</summary>
     public static string ContentType(ExpositionFormat format) => FormatWriter.For(format).ContentType;
+
+    /// <summary>
+    /// The content type of <paramref name="format"/> written with <paramref name="escaping"/>, as prometheus/common's
+    /// negotiation states it: <c>text/plain; version=0.0.4; charset=utf-8; escaping=underscores</c>.
+    /// </summary>
+    public static string ContentType(ExpositionFormat format, EscapingScheme escaping) =>
+        NegotiatedContentTypes[(int)FormatWriter.For(format, escaping).Format][(int)escaping];
 
     /// <summary>Writes <paramref name="snapshot"/> to <paramref name="output"/>.</summary>
     /// <param name="snapshot">The families to write, in their (sorted) order.</param>
     /// <param name="format">The format.</param>
     /// <param name="output">Where the bytes go.</param>
     /// <param name="includeTimestamps">False to leave timestamps out (Pushgateway and node_exporter refuse them).</param>
+    /// <param name="escaping">
+    /// How names that are not legacy names are written (<see cref="NameEscaping"/>): escaped with underscores by
+    /// default, which every consumer reads; <see cref="EscapingScheme.AllowUtf8"/> only for one that asked for it.
+    /// </param>
     /// <returns>The number of bytes written.</returns>
-    public static long Write(MetricsSnapshot snapshot, ExpositionFormat format, IBufferWriter<byte> output, bool includeTimestamps = true)
+    public static long Write(
+        MetricsSnapshot snapshot,
+        ExpositionFormat format,
+        IBufferWriter<byte> output,
+        bool includeTimestamps = true,
+        EscapingScheme escaping = EscapingScheme.Underscores)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(output);
-        var formatWriter = FormatWriter.For(format);
+        var formatWriter = FormatWriter.For(format, escaping);
         var writer = new Utf8Writer(output);
         foreach (var family in snapshot.FamiliesArray)
         {
@@ -50,25 +70,30 @@ public static class ExpositionWriter
         return writer.BytesWritten;
     }
 
-    /// <summary>Writes <paramref name="snapshot"/> to <paramref name="output"/>, flushing every 64 KiB or so.</summary>
+    /// <summary>
+    /// Writes <paramref name="snapshot"/> to <paramref name="output"/>, flushing every 64 KiB or so, names escaped by
+    /// <paramref name="escaping"/> (see <see cref="Write"/>).
+    /// </summary>
     /// <returns>The number of bytes written.</returns>
     public static ValueTask<long> WriteAsync(
         MetricsSnapshot snapshot,
         ExpositionFormat format,
         PipeWriter output,
         bool includeTimestamps = true,
+        EscapingScheme escaping = EscapingScheme.Underscores,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(output);
         var families = Array.ConvertAll(snapshot.FamiliesArray, f => new GatheredFamily(null, f));
-        return WriteGatheredAsync(families, FormatWriter.For(format), includeTimestamps, output, cancellationToken);
+        return WriteGatheredAsync(families, FormatWriter.For(format, escaping), includeTimestamps, output, cancellationToken);
     }
 
     /// <summary>
     /// Collects <paramref name="registry"/> straight into <paramref name="stream"/>: its own families are streamed from
     /// their live series, without building a snapshot (custom collectors' families still are). For a registry with
-    /// no actors around it; a worker registry must only be written by its owner, like every other use.
+    /// no actors around it; a worker registry must only be written by its owner, like every other use. Names are
+    /// escaped by <paramref name="escaping"/> (see <see cref="Write"/>).
     /// </summary>
     /// <returns>The number of bytes written.</returns>
     public static async ValueTask<long> WriteAsync(
@@ -76,6 +101,7 @@ public static class ExpositionWriter
         ExpositionFormat format,
         Stream stream,
         bool includeTimestamps = true,
+        EscapingScheme escaping = EscapingScheme.Underscores,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(registry);
@@ -83,7 +109,7 @@ public static class ExpositionWriter
         var pipe = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
         try
         {
-            return await WriteGatheredAsync(registry.Gather(), FormatWriter.For(format), includeTimestamps, pipe, cancellationToken).ConfigureAwait(false);
+            return await WriteGatheredAsync(registry.Gather(), FormatWriter.For(format, escaping), includeTimestamps, pipe, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -91,20 +117,24 @@ public static class ExpositionWriter
         }
     }
 
-    /// <summary>Writes <paramref name="snapshot"/> to <paramref name="stream"/>, flushing every 64 KiB or so.</summary>
+    /// <summary>
+    /// Writes <paramref name="snapshot"/> to <paramref name="stream"/>, flushing every 64 KiB or so, names escaped by
+    /// <paramref name="escaping"/> (see <see cref="Write"/>).
+    /// </summary>
     /// <returns>The number of bytes written.</returns>
     public static async ValueTask<long> WriteAsync(
         MetricsSnapshot snapshot,
         ExpositionFormat format,
         Stream stream,
         bool includeTimestamps = true,
+        EscapingScheme escaping = EscapingScheme.Underscores,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var pipe = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
         try
         {
-            return await WriteAsync(snapshot, format, pipe, includeTimestamps, cancellationToken).ConfigureAwait(false);
+            return await WriteAsync(snapshot, format, pipe, includeTimestamps, escaping, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

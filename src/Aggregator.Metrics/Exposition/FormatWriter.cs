@@ -6,6 +6,12 @@ namespace Aggregator.Metrics.Exposition;
 /// </summary>
 internal abstract class FormatWriter
 {
+    /// <summary>Creates the writer of names escaped by <paramref name="escaping"/>.</summary>
+    protected FormatWriter(EscapingScheme escaping) => Escaping = escaping;
+
+    /// <summary>How names that are not legacy names are written (see <see cref="NameEscaping"/>).</summary>
+    public EscapingScheme Escaping { get; }
+
     /// <summary>The format written.</summary>
     public abstract ExpositionFormat Format { get; }
 
@@ -18,14 +24,22 @@ internal abstract class FormatWriter
     /// </summary>
     public virtual bool WritesLiveFamilies => true;
 
-    /// <summary>The writer of <paramref name="format"/>.</summary>
-    public static FormatWriter For(ExpositionFormat format) => format switch
+    /// <summary>The writer of <paramref name="format"/> with names escaped by <paramref name="escaping"/>.</summary>
+    public static FormatWriter For(ExpositionFormat format, EscapingScheme escaping = EscapingScheme.Underscores)
     {
-        ExpositionFormat.Text => TextFormatWriter.Instance,
-        ExpositionFormat.OpenMetrics => OpenMetricsFormatWriter.Instance,
-        ExpositionFormat.Protobuf => ProtobufFormatWriter.Instance,
-        _ => throw UnknownFormat(format),
-    };
+        if (!Enum.IsDefined(escaping))
+        {
+            throw new ArgumentOutOfRangeException(nameof(escaping), escaping, $"Escaping scheme {escaping} is not one of AllowUtf8, Underscores, Dots, Values.");
+        }
+
+        return format switch
+        {
+            ExpositionFormat.Text => TextFormatWriter.Instances[(int)escaping],
+            ExpositionFormat.OpenMetrics => OpenMetricsFormatWriter.Instances[(int)escaping],
+            ExpositionFormat.Protobuf => ProtobufFormatWriter.Instances[(int)escaping],
+            _ => throw UnknownFormat(format),
+        };
+    }
 
     /// <summary>Writes series <paramref name="from"/> to <paramref name="to"/> of a family, and its header first when <paramref name="from"/> is 0.</summary>
     public abstract void WriteFamily(ref Utf8Writer writer, MetricFamilySnapshot family, int from, int to, bool includeTimestamps);

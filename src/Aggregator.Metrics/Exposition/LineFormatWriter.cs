@@ -7,7 +7,13 @@ namespace Aggregator.Metrics.Exposition;
 /// </summary>
 internal abstract class LineFormatWriter : FormatWriter
 {
-    /// <summary>The family's pre-encoded header, names and label fragments in this format.</summary>
+    /// <summary>Creates the writer of names escaped by <paramref name="escaping"/>.</summary>
+    protected LineFormatWriter(EscapingScheme escaping)
+        : base(escaping)
+    {
+    }
+
+    /// <summary>The family's pre-encoded header, names and label fragments in this format, names escaped by <see cref="FormatWriter.Escaping"/>.</summary>
     protected abstract FamilyEncoding Encoding(MetricDefinition definition);
 
     /// <summary>Whether a series of <paramref name="type"/> is one line with nothing else (the loop most series take).</summary>
@@ -65,7 +71,7 @@ internal abstract class LineFormatWriter : FormatWriter
         for (var i = from; i < to; i++)
         {
             ref readonly var s = ref series[i];
-            writer.WriteLabelled(name, prefixes, s.LabelValuesArray, Close(s.LabelValuesArray.Length));
+            writer.WriteLabelled(name, prefixes, s.LabelValuesArray, Close(encoding, s.LabelValuesArray.Length));
             writer.WriteDouble(s.Value);
             WriteTimestampAndNewline(ref writer, timestamped ? s.TimestampMs : SeriesSnapshot.NoTimestamp);
         }
@@ -89,13 +95,13 @@ internal abstract class LineFormatWriter : FormatWriter
         }
     }
 
-    /// <summary>What ends a sample's labels and puts the space before its value.</summary>
-    protected static ReadOnlySpan<byte> Close(int labelCount) => labelCount == 0 ? " "u8 : "\"} "u8;
+    /// <summary>What ends a sample's labels and puts the space before its value (<c>} </c> after a bare quoted name).</summary>
+    protected static ReadOnlySpan<byte> Close(FamilyEncoding encoding, int labelCount) => labelCount == 0 ? encoding.BareClose : "\"} "u8;
 
     /// <summary>Writes a single-valued sample line.</summary>
     protected void WriteSample(ref Utf8Writer writer, byte[] name, FamilyEncoding encoding, string[] labelValues, double value, long timestamp, ExemplarSnapshot? exemplar = null)
     {
-        writer.WriteLabelled(name, encoding.LabelPrefixes, labelValues, Close(labelValues.Length));
+        writer.WriteLabelled(name, encoding.LabelPrefixes, labelValues, Close(encoding, labelValues.Length));
         writer.WriteDouble(value);
         WriteTimestampAndNewline(ref writer, timestamp, exemplar);
     }
@@ -170,7 +176,7 @@ internal abstract class LineFormatWriter : FormatWriter
 
     private void WriteCount(ref Utf8Writer writer, FamilyEncoding encoding, string[] labelValues, long count, long timestamp)
     {
-        writer.WriteLabelled(encoding.Count, encoding.LabelPrefixes, labelValues, Close(labelValues.Length));
+        writer.WriteLabelled(encoding.Count, encoding.LabelPrefixes, labelValues, Close(encoding, labelValues.Length));
         writer.WriteLong(count);
         WriteTimestampAndNewline(ref writer, timestamp);
     }

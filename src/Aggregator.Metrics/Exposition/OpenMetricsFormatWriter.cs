@@ -6,12 +6,16 @@ namespace Aggregator.Metrics.Exposition;
 /// </summary>
 internal sealed class OpenMetricsFormatWriter : LineFormatWriter
 {
-    /// <summary>The one instance: the writer holds no state.</summary>
-    public static readonly OpenMetricsFormatWriter Instance = new();
+    /// <summary>The writer per escaping scheme, in enum order: a writer holds no other state.</summary>
+    public static readonly OpenMetricsFormatWriter[] Instances = [.. Enum.GetValues<EscapingScheme>().Select(e => new OpenMetricsFormatWriter(e))];
 
-    private OpenMetricsFormatWriter()
+    private OpenMetricsFormatWriter(EscapingScheme escaping)
+        : base(escaping)
     {
     }
+
+    /// <summary>The writer of names escaped by underscores, the default.</summary>
+    public static OpenMetricsFormatWriter Instance => Instances[(int)EscapingScheme.Underscores];
 
     /// <inheritdoc />
     public override ExpositionFormat Format => ExpositionFormat.OpenMetrics;
@@ -23,7 +27,7 @@ internal sealed class OpenMetricsFormatWriter : LineFormatWriter
     public override void WriteEnd(ref Utf8Writer writer) => writer.Write("# EOF\n"u8);
 
     /// <inheritdoc />
-    protected override FamilyEncoding Encoding(MetricDefinition definition) => FamilyEncoding.OpenMetrics(definition);
+    protected override FamilyEncoding Encoding(MetricDefinition definition) => FamilyEncoding.OpenMetrics(definition, Escaping);
 
     /// <inheritdoc />
     protected override bool IsSingleLine(MetricType type) => type is MetricType.Gauge or MetricType.Info;
@@ -44,7 +48,7 @@ internal sealed class OpenMetricsFormatWriter : LineFormatWriter
         // _created shares its group's timestamp, which OpenMetrics requires.
         if (!double.IsNaN(s.CreatedSeconds))
         {
-            writer.WriteLabelled(encoding.Created, encoding.LabelPrefixes, s.LabelValuesArray, Close(s.LabelValuesArray.Length));
+            writer.WriteLabelled(encoding.Created, encoding.LabelPrefixes, s.LabelValuesArray, Close(encoding, s.LabelValuesArray.Length));
             writer.WriteSeconds(s.CreatedSeconds);
             WriteTimestampAndNewline(ref writer, timestamp);
         }

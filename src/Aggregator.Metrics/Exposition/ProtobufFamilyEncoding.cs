@@ -4,7 +4,7 @@ namespace Aggregator.Metrics.Exposition;
 
 /// <summary>
 /// The bytes of a family's <c>MetricFamily</c> message that do not depend on a series (name, help and type fields),
-/// and each label's name field, built once per definition.
+/// and each label's name field, built once per definition and escaping scheme (once for legacy names).
 /// </summary>
 internal sealed class ProtobufFamilyEncoding
 {
@@ -14,12 +14,17 @@ internal sealed class ProtobufFamilyEncoding
     private const int SummaryType = 2;
     private const int HistogramType = 4;
 
-    // Keyed weakly by definition, as the line formats' encodings are: the model holds no exposition state.
-    private static readonly ConditionalWeakTable<MetricDefinition, ProtobufFamilyEncoding> Encodings = [];
+    // Keyed weakly by definition, as the line formats' encodings are: the model holds no exposition state. Per escaping
+    // scheme (in enum order); the underscores table serves every family with legacy names.
+    private static readonly ConditionalWeakTable<MetricDefinition, ProtobufFamilyEncoding>[] Encodings =
+        [.. Enum.GetValues<EscapingScheme>().Select(_ => new ConditionalWeakTable<MetricDefinition, ProtobufFamilyEncoding>())];
 
-    private ProtobufFamilyEncoding(MetricDefinition definition)
+    private ProtobufFamilyEncoding(MetricDefinition definition, EscapingScheme escaping)
     {
-        var name = definition.SampleName();
+        // Protobuf holds any name as a string: nothing is quoted. Escaped names are the escaped family name with the
+        // suffix after it, as the line formats write them, so one scrape stores the same names whatever the format.
+        LegacyNames = MetricNames.IsValidMetricName(definition.Name) && definition.LabelNamesArray.All(NameEscaping.IsLegacyLabelName);
+        var name = NameEscaping.EscapeMetricName(definition.Name, escaping) + SampleNames.Single(definition.Type, string.Empty);
         var nameLength = ProtobufWire.Utf8Length(name);
         var helpLength = ProtobufWire.Utf8Length(definition.Help);
         var fields = new byte[ProtobufWire.DelimitedSize(nameLength) + ProtobufWire.DelimitedSize(helpLength) + 2];
@@ -39,10 +44,11 @@ internal sealed class ProtobufFamilyEncoding
         LabelNameFields = new byte[labels.Length][];
         for (var i = 0; i < labels.Length; i++)
         {
-            var length = ProtobufWire.Utf8Length(labels[i]);
+            var label = NameEscaping.EscapeLabelName(labels[i], escaping);
+            var length = ProtobufWire.Utf8Length(label);
             var field = new byte[ProtobufWire.DelimitedSize(length)];
             var at = 0;
-            ProtobufWire.PutStringField(field, ref at, 1, labels[i], length);
+            ProtobufWire.PutStringField(field, ref at, 1, label, length);
             LabelNameFields[i] = field;
         }
     }
@@ -53,7 +59,15 @@ internal sealed class ProtobufFamilyEncoding
     /// <summary>Per label: the <c>LabelPair.name</c> field, key and length included.</summary>
     public byte[][] LabelNameFields { get; }
 
-    /// <summary>The encoding of <paramref name="definition"/>, built on first use.</summary>
-    public static ProtobufFamilyEncoding Of(MetricDefinition definition) =>
-        Encodings.GetValue(definition, static d => new ProtobufFamilyEncoding(d));
+    /// <summary>Whether the family's metric and label names are all legacy names, which no scheme changes.</summary>
+    public bool LegacyNames { get; }
+
+    /// <summary>The encoding of <paramref name="definition"/> with names escaped by <paramref name="escaping"/>, built on first use.</summary>
+    public static ProtobufFamilyEncoding Of(MetricDefinition definition, EscapingScheme escaping = EscapingScheme.Underscores)
+    {
+        var underscores = Encodings[(int)EscapingScheme.Underscores].GetValue(definition, static d => new ProtobufFamilyEncoding(d, EscapingScheme.Underscores));
+        return escaping == EscapingScheme.Underscores || underscores.LegacyNames
+            ? underscores
+            : Encodings[(int)escaping].GetValue(definition, d => new ProtobufFamilyEncoding(d, escaping));
+    }
 }

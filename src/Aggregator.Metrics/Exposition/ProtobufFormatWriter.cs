@@ -8,13 +8,15 @@ namespace Aggregator.Metrics.Exposition;
 /// <remarks>
 /// Field numbers are those of <c>io/prometheus/client/metrics.proto</c>. A counter's family is named with its
 /// <c>_total</c> and an info family is a gauge named <c>_info</c> of value 1, as the protobuf format has no info type.
-/// Histograms list their finite buckets (Prometheus adds +Inf from the count), and +Inf too when it holds an exemplar (see <see cref="ProtobufExemplars"/>). Creation times go in the
+/// Histograms list their finite buckets (Prometheus adds +Inf from the count), and +Inf too when it holds an exemplar
+/// (see <see cref="ProtobufExemplars"/>), and, when native, their schema, zero bucket, spans and delta-encoded counts
+/// (packed). Creation times go in the
 /// <c>created_timestamp</c> fields. A family without series is left out: the format has no use for its metadata alone.
 /// </remarks>
 internal sealed class ProtobufFormatWriter : FormatWriter
 {
-    /// <summary>The one instance: the writer holds no state.</summary>
-    public static readonly ProtobufFormatWriter Instance = new();
+    /// <summary>The writer per escaping scheme, in enum order: a writer holds no other state.</summary>
+    public static readonly ProtobufFormatWriter[] Instances = [.. Enum.GetValues<EscapingScheme>().Select(e => new ProtobufFormatWriter(e))];
 
     // Metric fields.
     private const int LabelField = 1;
@@ -45,6 +47,17 @@ internal sealed class ProtobufFormatWriter : FormatWriter
     private const int CumulativeCountField = 1;
     private const int UpperBoundField = 2;
 
+    // Histogram's native fields; BucketSpan: offset, length.
+    private const int SchemaField = 5;
+    private const int ZeroThresholdField = 6;
+    private const int ZeroCountField = 7;
+    private const int NegativeSpanField = 9;
+    private const int NegativeDeltaField = 10;
+    private const int PositiveSpanField = 12;
+    private const int PositiveDeltaField = 13;
+    private const int SpanOffsetField = 1;
+    private const int SpanLengthField = 2;
+
     // A key of a field numbered 1 to 15 and a fixed64 double after it.
     private const int DoubleFieldSize = 1 + sizeof(double);
 
@@ -52,9 +65,13 @@ internal sealed class ProtobufFormatWriter : FormatWriter
     // it allocates one small array per write call).
     private const int MaxStackLabels = 16;
 
-    private ProtobufFormatWriter()
+    private ProtobufFormatWriter(EscapingScheme escaping)
+        : base(escaping)
     {
     }
+
+    /// <summary>The writer of names escaped by underscores, the default.</summary>
+    public static ProtobufFormatWriter Instance => Instances[(int)EscapingScheme.Underscores];
 
     /// <inheritdoc />
     public override ExpositionFormat Format => ExpositionFormat.Protobuf;
@@ -76,7 +93,7 @@ internal sealed class ProtobufFormatWriter : FormatWriter
         }
 
         var definition = family.Definition;
-        var encoding = ProtobufFamilyEncoding.Of(definition);
+        var encoding = ProtobufFamilyEncoding.Of(definition, Escaping);
         var timestamped = definition.Timestamped && includeTimestamps;
         var labelCount = definition.LabelNamesArray.Length;
         Span<int> labelLengths = labelCount <= MaxStackLabels ? stackalloc int[MaxStackLabels] : new int[labelCount];
@@ -154,12 +171,12 @@ internal sealed class ProtobufFormatWriter : FormatWriter
                     size += ProtobufWire.DelimitedSize(1 + ProtobufWire.VarintSize((ulong)buckets[b]) + DoubleFieldSize + ProtobufExemplars.FieldSize(ExemplarWriter.At(in s, b)));
                 }
 
-                if (ExemplarWriter.At(in s, buckets.Length - 1) is { } infinite)
+                if (InfiniteExemplar(definition, in s) is { } infinite)
                 {
                     size += ProtobufWire.DelimitedSize(1 + ProtobufWire.VarintSize((ulong)buckets[^1]) + DoubleFieldSize + ProtobufExemplars.FieldSize(infinite));
                 }
 
-                return size;
+                return s.Native is { } native ? size + NativeSize(native) : size;
             default:
                 return DoubleFieldSize;
         }
@@ -227,8 +244,8 @@ internal sealed class ProtobufFormatWriter : FormatWriter
         for (var b = 0; b < buckets.Length; b++)
         {
             // The +Inf bucket only to carry its exemplar.
-            var exemplar = ExemplarWriter.At(in s, b);
-            if (b == buckets.Length - 1 && exemplar is null)
+            var exemplar = b < bounds.Length ? ExemplarWriter.At(in s, b) : InfiniteExemplar(definition, in s);
+            if (b == bounds.Length && exemplar is null)
             {
                 break;
             }
@@ -240,6 +257,112 @@ internal sealed class ProtobufFormatWriter : FormatWriter
         }
 
         PutCreated(room, ref position, HistogramCreatedField, s.CreatedSeconds);
+        if (s.Native is { } native)
+        {
+            WriteNative(room, ref position, native);
+        }
+    }
+
+    /// <summary>
+    /// The exemplar of the +Inf bucket, written as a bucket of its own; none for a native histogram without classic
+    /// buckets, which a lone +Inf bucket would make look classic (its exemplars are not written in protobuf yet).
+    /// </summary>
+    private static ExemplarSnapshot? InfiniteExemplar(MetricDefinition definition, in SeriesSnapshot s) =>
+        s.Native is not null && definition.BucketsArray.Length == 0 ? null : ExemplarWriter.At(in s, definition.BucketsArray.Length);
+
+    /// <summary>
+    /// The size of a native histogram's fields. Without any bucket, a no-op positive span (offset 0, length 0) is
+    /// written, so that a parser tells the histogram from a classic one even when its zero threshold is 0.
+    /// </summary>
+    private static int NativeSize(NativeHistogramSnapshot native)
+    {
+        var size = 1 + ProtobufWire.VarintSize(ProtobufWire.ZigZag(native.Schema))
+            + DoubleFieldSize
+            + 1 + ProtobufWire.VarintSize((ulong)native.ZeroCount);
+        var positive = native.PositiveSpans;
+        var negative = native.NegativeSpans;
+        if (positive.Count == 0 && negative.Count == 0)
+        {
+            return size + ProtobufWire.DelimitedSize(SpanSize(default));
+        }
+
+        return size + SpansSize(negative) + DeltasSize(native.NegativeDeltas) + SpansSize(positive) + DeltasSize(native.PositiveDeltas);
+    }
+
+    private static int SpanSize(NativeBucketSpan span) =>
+        1 + ProtobufWire.VarintSize(ProtobufWire.ZigZag(span.Offset)) + 1 + ProtobufWire.VarintSize((ulong)span.Length);
+
+    private static int SpansSize(IReadOnlyList<NativeBucketSpan> spans)
+    {
+        var size = 0;
+        for (var i = 0; i < spans.Count; i++)
+        {
+            size += ProtobufWire.DelimitedSize(SpanSize(spans[i]));
+        }
+
+        return size;
+    }
+
+    /// <summary>The size of a packed sint64 field, key and length included; nothing when empty.</summary>
+    private static int DeltasSize(IReadOnlyList<long> deltas) => deltas.Count == 0 ? 0 : ProtobufWire.DelimitedSize(PackedSize(deltas));
+
+    private static int PackedSize(IReadOnlyList<long> deltas)
+    {
+        var size = 0;
+        for (var i = 0; i < deltas.Count; i++)
+        {
+            size += ProtobufWire.VarintSize(ProtobufWire.ZigZag(deltas[i]));
+        }
+
+        return size;
+    }
+
+    private static void WriteNative(Span<byte> room, ref int position, NativeHistogramSnapshot native)
+    {
+        ProtobufWire.PutVarintField(room, ref position, SchemaField, ProtobufWire.ZigZag(native.Schema));
+        ProtobufWire.PutDoubleField(room, ref position, ZeroThresholdField, native.ZeroThreshold);
+        ProtobufWire.PutVarintField(room, ref position, ZeroCountField, (ulong)native.ZeroCount);
+        var positive = native.PositiveSpans;
+        var negative = native.NegativeSpans;
+        if (positive.Count == 0 && negative.Count == 0)
+        {
+            PutSpan(room, ref position, PositiveSpanField, default);
+            return;
+        }
+
+        PutSpans(room, ref position, NegativeSpanField, negative);
+        PutDeltas(room, ref position, NegativeDeltaField, native.NegativeDeltas);
+        PutSpans(room, ref position, PositiveSpanField, positive);
+        PutDeltas(room, ref position, PositiveDeltaField, native.PositiveDeltas);
+    }
+
+    private static void PutSpans(Span<byte> room, ref int position, int field, IReadOnlyList<NativeBucketSpan> spans)
+    {
+        for (var i = 0; i < spans.Count; i++)
+        {
+            PutSpan(room, ref position, field, spans[i]);
+        }
+    }
+
+    private static void PutSpan(Span<byte> room, ref int position, int field, NativeBucketSpan span)
+    {
+        ProtobufWire.PutDelimitedHeader(room, ref position, field, SpanSize(span));
+        ProtobufWire.PutVarintField(room, ref position, SpanOffsetField, ProtobufWire.ZigZag(span.Offset));
+        ProtobufWire.PutVarintField(room, ref position, SpanLengthField, (ulong)span.Length);
+    }
+
+    private static void PutDeltas(Span<byte> room, ref int position, int field, IReadOnlyList<long> deltas)
+    {
+        if (deltas.Count == 0)
+        {
+            return;
+        }
+
+        ProtobufWire.PutDelimitedHeader(room, ref position, field, PackedSize(deltas));
+        for (var i = 0; i < deltas.Count; i++)
+        {
+            ProtobufWire.PutVarint(room, ref position, ProtobufWire.ZigZag(deltas[i]));
+        }
     }
 
     private static void PutCreated(Span<byte> room, ref int position, int field, double createdSeconds)

@@ -6,12 +6,16 @@ namespace Aggregator.Metrics.Exposition;
 /// </summary>
 internal sealed class TextFormatWriter : LineFormatWriter
 {
-    /// <summary>The one instance: the writer holds no state.</summary>
-    public static readonly TextFormatWriter Instance = new();
+    /// <summary>The writer per escaping scheme, in enum order: a writer holds no other state.</summary>
+    public static readonly TextFormatWriter[] Instances = [.. Enum.GetValues<EscapingScheme>().Select(e => new TextFormatWriter(e))];
 
-    private TextFormatWriter()
+    private TextFormatWriter(EscapingScheme escaping)
+        : base(escaping)
     {
     }
+
+    /// <summary>The writer of names escaped by underscores, the default.</summary>
+    public static TextFormatWriter Instance => Instances[(int)EscapingScheme.Underscores];
 
     /// <inheritdoc />
     public override ExpositionFormat Format => ExpositionFormat.Text;
@@ -20,7 +24,7 @@ internal sealed class TextFormatWriter : LineFormatWriter
     public override string ContentType => ExpositionWriter.TextContentType;
 
     /// <inheritdoc />
-    protected override FamilyEncoding Encoding(MetricDefinition definition) => FamilyEncoding.Text(definition);
+    protected override FamilyEncoding Encoding(MetricDefinition definition) => FamilyEncoding.Text(definition, Escaping);
 
     /// <inheritdoc />
     protected override bool IsSingleLine(MetricType type) => type is not (MetricType.Histogram or MetricType.Summary);

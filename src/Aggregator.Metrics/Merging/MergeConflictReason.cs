@@ -12,6 +12,12 @@ public static class MergeConflictReason
     /// <summary>Sources disagree on a histogram's bucket bounds.</summary>
     public const string Buckets = "buckets";
 
+    /// <summary>
+    /// Some sources have native buckets for a histogram and others have classic buckets only (their schemas and zero
+    /// thresholds may differ: those merge); the shape most sources have is kept.
+    /// </summary>
+    public const string Native = "native";
+
     /// <summary>Sources disagree on a gauge's merge policy.</summary>
     public const string GaugePolicy = "gauge_policy";
 

@@ -129,6 +129,7 @@ internal static class SeriesMerger
         private bool _bucketsOwned;
         private ExemplarSnapshot?[]? _exemplars;
         private bool _exemplarsOwned;
+        private List<NativeHistogramSnapshot>? _natives;
 
         public Accumulator(MetricDefinition definition, in SeriesSnapshot first)
         {
@@ -143,6 +144,7 @@ internal static class SeriesMerger
             _bucketsOwned = false;
             _exemplars = first.ExemplarsArray;
             _exemplarsOwned = false;
+            _natives = first.Native is null ? null : [first.Native];
         }
 
         public void Add(in SeriesSnapshot next)
@@ -160,6 +162,7 @@ internal static class SeriesMerger
                     break;
                 case MetricType.Histogram:
                     AddBuckets(next.CumulativeBucketsArray!);
+                    AddNative(next.Native);
                     _count += next.Count;
                     _sum += next.Sum;
                     _timestamp = Math.Max(_timestamp, next.TimestampMs);
@@ -180,7 +183,8 @@ internal static class SeriesMerger
         {
             var result = _definition.Type switch
             {
-                MetricType.Histogram => SeriesSnapshot.ForHistogram(_labels, _buckets!, _sum, _timestamp, _created),
+                MetricType.Histogram => SeriesSnapshot.ForHistogram(_labels, _buckets!, _sum, _timestamp, _created)
+                    .WithNative(_natives is null ? null : NativeHistogramMerger.Merge(_natives)),
                 MetricType.Summary => SeriesSnapshot.ForSummary(_labels, _count, _sum, _timestamp, _created),
                 _ => SeriesSnapshot.ForValue(_labels, _value, _timestamp, _created),
             };
@@ -231,6 +235,20 @@ internal static class SeriesMerger
             else if (order == 0)
             {
                 _timestamp = Math.Max(_timestamp, timestamp);
+            }
+        }
+
+        // A family's series are all native or none (merged families agree on it); should one lack them, the merged
+        // series has none rather than buckets that miss observations.
+        private void AddNative(NativeHistogramSnapshot? next)
+        {
+            if (next is null)
+            {
+                _natives = null;
+            }
+            else
+            {
+                _natives?.Add(next);
             }
         }
 

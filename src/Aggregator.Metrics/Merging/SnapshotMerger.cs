@@ -10,7 +10,7 @@ namespace Aggregator.Metrics.Merging;
 /// timestamp, earliest <c>_created</c>); gauges follow their <see cref="GaugeMergePolicy"/>; info series with equal
 /// labels collapse. Where the sources carry a <see cref="MergeSource.NodeLabel"/> source label, a
 /// <see cref="MetricDefinition.PerNode"/> family keeps each node's series apart under it, whatever its type. For each
-/// family the shape (type, label names, buckets, gauge policy) held by the most sources wins, the earliest source
+/// family the shape (type, label names, buckets, native or not, gauge policy) held by the most sources wins, the earliest source
 /// breaking a tie; the series of sources with another shape are left out and reported.
 /// </remarks>
 public static class SnapshotMerger
@@ -140,12 +140,12 @@ public static class SnapshotMerger
 
         // Either flag held by any source holds for the merge: an "or" is associative, so merging merges still equals one
         // flat merge. Rebuilt from the sample name: the constructor strips one _total (_info), which a family name may
-        // still end with.
+        // still end with. Its names were validated when declared, under the catalog's rules, so the widest rules apply.
         var timestamped = winners.Any(w => w.Family.Definition.Timestamped);
         var perNode = winners.Any(w => w.Family.Definition.PerNode);
         var definition = timestamped == first.Timestamped && perNode == first.PerNode
             ? first
-            : new MetricDefinition(first.Type, first.SampleName(), first.Help, first.LabelNamesArray, timestamped, first.GaugePolicy, first.Type == MetricType.Histogram ? first.BucketsArray : null, perNode);
+            : new MetricDefinition(first.Type, first.SampleName(), first.Help, first.LabelNamesArray, timestamped, first.GaugePolicy, first.Type == MetricType.Histogram ? first.BucketsArray : null, perNode, first.NativeHistogram, NameValidation.Utf8);
 
         if (definition.Type == MetricType.Gauge && definition.GaugePolicy == GaugeMergePolicy.All)
         {
@@ -216,12 +216,14 @@ public static class SnapshotMerger
         a.Type == b.Type
         && a.GaugePolicy == b.GaugePolicy
         && a.LabelNamesArray.AsSpan().SequenceEqual(b.LabelNamesArray)
-        && a.BucketsArray.AsSpan().SequenceEqual(b.BucketsArray);
+        && a.BucketsArray.AsSpan().SequenceEqual(b.BucketsArray)
+        && (a.NativeHistogram is null) == (b.NativeHistogram is null);
 
     private static string ShapeDifference(MetricDefinition kept, MetricDefinition other) =>
         kept.Type != other.Type ? MergeConflictReason.Type
         : !kept.LabelNamesArray.AsSpan().SequenceEqual(other.LabelNamesArray) ? MergeConflictReason.LabelNames
         : !kept.BucketsArray.AsSpan().SequenceEqual(other.BucketsArray) ? MergeConflictReason.Buckets
+        : (kept.NativeHistogram is null) != (other.NativeHistogram is null) ? MergeConflictReason.Native
         : MergeConflictReason.GaugePolicy;
 
     private static bool IsNodeLabel(KeyValuePair<string, string> label) => label.Key == MergeSource.NodeLabel;
@@ -253,6 +255,7 @@ public static class SnapshotMerger
             return null;
         }
 
+        // The family's names passed its catalog's rules and the source labels were checked as legacy names.
         var labeled = new MetricDefinition(
             definition.Type,
             definition.SampleName(),
@@ -261,7 +264,9 @@ public static class SnapshotMerger
             definition.Timestamped,
             definition.GaugePolicy,
             definition.Type == MetricType.Histogram ? definition.BucketsArray : null,
-            definition.PerNode);
+            definition.PerNode,
+            definition.NativeHistogram,
+            NameValidation.Utf8);
 
         var inputs = new List<SeriesSnapshot[]>(winners.Count);
         foreach (var winner in winners)

@@ -25,6 +25,11 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
     /// <param name="gaugePolicy">How a gauge merges across sources; ignored for other types.</param>
     /// <param name="buckets">A histogram's bucket bounds (default <see cref="Buckets.Default"/>); must be null for other types.</param>
     /// <param name="perNode">Whether the family describes the process it runs in (see <see cref="PerNode"/>).</param>
+    /// <param name="nativeHistogram">A histogram's native buckets (see <see cref="NativeHistogram"/>); null for classic only. With them, null or empty <paramref name="buckets"/> mean native only.</param>
+    /// <param name="nameValidation">
+    /// Which metric and label names are accepted (default <see cref="NameValidation.Legacy"/>). Not part of the
+    /// definition: it only decides whether the constructor accepts the names.
+    /// </param>
     /// <exception cref="MetricDefinitionException">Any rule of the data model is broken; the message names the culprit.</exception>
     public MetricDefinition(
         MetricType type,
@@ -34,20 +39,38 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
         bool timestamped = false,
         GaugeMergePolicy gaugePolicy = GaugeMergePolicy.Max,
         IEnumerable<double>? buckets = null,
-        bool perNode = false)
+        bool perNode = false,
+        NativeHistogramOptions? nativeHistogram = null,
+        NameValidation nameValidation = NameValidation.Legacy)
     {
-        MetricNames.ValidateMetricName(name);
+        MetricNames.ValidateMetricName(name, nameValidation);
         Type = type;
         Name = SampleNames.FamilyName(type, name);
-        MetricNames.ValidateMetricName(Name);
+        MetricNames.ValidateMetricName(Name, nameValidation);
         Help = string.IsNullOrEmpty(help) ? SampleNames.Single(type, Name) : help;
         Timestamped = timestamped;
         PerNode = perNode;
         GaugePolicy = type == MetricType.Gauge ? gaugePolicy : GaugeMergePolicy.Max;
         _labelNames = labelNames?.ToArray() ?? [];
+        foreach (var label in _labelNames)
+        {
+            MetricNames.ValidateLabelName(Name, label, nameValidation);
+        }
+
         ValidateLabels();
 
-        if (type == MetricType.Histogram)
+        if (nativeHistogram is not null && type != MetricType.Histogram)
+        {
+            throw new MetricDefinitionException($"Metric '{Name}' is a {TypeName(type)}: only histograms have native buckets.", nameof(nativeHistogram));
+        }
+
+        NativeHistogram = nativeHistogram?.Canonical(Name);
+        if (type == MetricType.Histogram && NativeHistogram is not null && (buckets is null || !buckets.Any()))
+        {
+            // Native only: the classic part is the +Inf bucket alone, which every text format can show.
+            _buckets = [];
+        }
+        else if (type == MetricType.Histogram)
         {
             _buckets = Metrics.Buckets.Validate(Name, buckets ?? Metrics.Buckets.Default);
         }
@@ -87,7 +110,14 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
     /// <summary>The gauge merge policy (<see cref="GaugeMergePolicy.Max"/> for non-gauges).</summary>
     public GaugeMergePolicy GaugePolicy { get; }
 
-    /// <summary>A histogram's finite bucket bounds, strictly increasing (+Inf is implicit); empty for other types.</summary>
+    /// <summary>
+    /// A histogram's native buckets, in canonical form (schema resolved, no factor); null when it has classic buckets
+    /// only. Part of equality, so a declaration with other native options is a conflict; across sources of a merge only
+    /// whether a family is native must agree (other schemas and thresholds merge, see <c>NativeHistogramMerger</c>).
+    /// </summary>
+    public NativeHistogramOptions? NativeHistogram { get; }
+
+    /// <summary>A histogram's finite bucket bounds, strictly increasing (+Inf is implicit); empty for other types and for native-only histograms.</summary>
     public IReadOnlyList<double> Buckets => _buckets;
 
     internal string[] LabelNamesArray => _labelNames;
@@ -114,7 +144,8 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
                 && PerNode == other.PerNode
                 && GaugePolicy == other.GaugePolicy
                 && _labelNames.AsSpan().SequenceEqual(other._labelNames)
-                && _buckets.AsSpan().SequenceEqual(other._buckets)));
+                && _buckets.AsSpan().SequenceEqual(other._buckets)
+                && Equals(NativeHistogram, other.NativeHistogram)));
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as MetricDefinition);
@@ -126,7 +157,7 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
     public override string ToString() =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"{TypeName(Type)} {Name}{{{string.Join(",", _labelNames)}}}{(Type == MetricType.Gauge ? " policy=" + GaugePolicy : string.Empty)}{(Type == MetricType.Histogram ? " buckets=[" + string.Join(",", _buckets.Select(b => b.ToString("R", CultureInfo.InvariantCulture))) + "]" : string.Empty)}{(Timestamped ? " timestamped" : string.Empty)}{(PerNode ? " per-node" : string.Empty)}");
+            $"{TypeName(Type)} {Name}{{{string.Join(",", _labelNames)}}}{(Type == MetricType.Gauge ? " policy=" + GaugePolicy : string.Empty)}{(Type == MetricType.Histogram ? " buckets=[" + string.Join(",", _buckets.Select(b => b.ToString("R", CultureInfo.InvariantCulture))) + "]" : string.Empty)}{(NativeHistogram is { } native ? $" native(schema={native.Schema},zero={native.ZeroThreshold.ToString("R", CultureInfo.InvariantCulture)},max={native.MaxBucketCount})" : string.Empty)}{(Timestamped ? " timestamped" : string.Empty)}{(PerNode ? " per-node" : string.Empty)}");
 
     /// <summary>Describes how <paramref name="other"/> differs from this definition, for conflict messages.</summary>
     public string DescribeDifference(MetricDefinition other)
@@ -145,6 +176,11 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
         if (!_buckets.AsSpan().SequenceEqual(other._buckets))
         {
             return "different bucket bounds";
+        }
+
+        if (!Equals(NativeHistogram, other.NativeHistogram))
+        {
+            return "native histogram options differ";
         }
 
         if (GaugePolicy != other.GaugePolicy)
@@ -187,7 +223,6 @@ public sealed class MetricDefinition : IEquatable<MetricDefinition>
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var label in _labelNames)
         {
-            MetricNames.ValidateLabelName(Name, label);
             if (!seen.Add(label))
             {
                 throw new MetricDefinitionException($"Label name '{label}' appears twice on metric '{Name}'.", nameof(LabelNames));

@@ -27,6 +27,9 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
     /// from them) and never-decreasing cumulative buckets, and its sum holds no observation the buckets lack; the
     /// buckets may hold observations made while the snapshot was read that the sum does not yet. Once observers stop,
     /// count, buckets and sum are exact.
+    /// <para>Native buckets (<see cref="MetricDefinition.NativeHistogram"/>) are counted with no lock or atomic in a
+    /// worker registry; in a shared registry under a lock on the series' native buckets, taken after the classic bucket is
+    /// counted, so a concurrent snapshot's count is at least its native buckets' total (NaN is in the count only).</para>
     /// </remarks>
     public sealed class Child : TimedMetricChild
     {
@@ -34,6 +37,7 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
         private readonly double[] _padded;
         private readonly long[] _counts;
         private readonly double _createdSeconds;
+        private readonly NativeBuckets? _native;
         private double _sum;
 
         // Shared registry only, created when two observations first race for the sum.
@@ -51,6 +55,7 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
             // One count per bound and one for +Inf; each observation lands in exactly one (made cumulative at collection).
             _counts = new long[_boundCount + 1];
             _createdSeconds = NowSeconds();
+            _native = family.Definition.NativeHistogram is { } native ? new NativeBuckets(native) : null;
         }
 
         /// <summary>The number of observations.</summary>
@@ -73,6 +78,7 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
 
             _counts[BucketIndex(value)]++;
             _sum += value;
+            _native?.Observe(value);
         }
 
         /// <summary>
@@ -104,6 +110,17 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
                 return SnapshotCore();
             }
 
+            // Native buckets first, under their lock: an observer counts them after its classic bucket, so the count
+            // read below holds every observation they hold.
+            NativeHistogramSnapshot? native = null;
+            if (_native is not null)
+            {
+                lock (_native)
+                {
+                    native = _native.Snapshot();
+                }
+            }
+
             // The sum before the buckets: an observer counts its bucket before it adds to the sum, so every
             // observation in this sum is also in the buckets read after it.
             var cells = Volatile.Read(ref _cells);
@@ -117,13 +134,13 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
             // Read again: an observation may count its bucket in a cell newer than that array and then add to the sum
             // in an older cell; the current array holds both.
             Volatile.Read(ref _cells)?.SumInto(counts);
-            return Cumulate(counts, sum);
+            return Cumulate(counts, sum, native);
         }
 
-        private SeriesSnapshot SnapshotCore() => Cumulate((long[])_counts.Clone(), _sum);
+        private SeriesSnapshot SnapshotCore() => Cumulate((long[])_counts.Clone(), _sum, _native?.Snapshot());
 
         // The count is the last cumulative bucket, so it always equals the sum of the buckets.
-        private SeriesSnapshot Cumulate(long[] counts, double sum)
+        private SeriesSnapshot Cumulate(long[] counts, double sum, NativeHistogramSnapshot? native)
         {
             long running = 0;
             for (var i = 0; i < counts.Length; i++)
@@ -132,7 +149,8 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
                 counts[i] = running;
             }
 
-            return SeriesSnapshot.ForHistogram(LabelValuesArray, counts, sum, TimestampMs, _createdSeconds);
+            var series = SeriesSnapshot.ForHistogram(LabelValuesArray, counts, sum, TimestampMs, _createdSeconds);
+            return native is null ? series : series.WithNative(native);
         }
 
         /// <summary>The first bucket whose bound is at least <paramref name="value"/>; the +Inf bucket for NaN and above every bound.</summary>
@@ -145,6 +163,7 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
             {
                 _counts[BucketIndex(value)]++;
                 _sum += value;
+                _native?.Observe(value);
                 Stamp();
                 return;
             }
@@ -154,6 +173,15 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
                 StampShared();
             }
 
+            ObserveClassicShared(value);
+            if (_native is not null)
+            {
+                ObserveNativeShared(value);
+            }
+        }
+
+        private void ObserveClassicShared(double value)
+        {
             var index = BucketIndex(value);
             var cells = Volatile.Read(ref _cells);
             if (cells is not null && cells.TryObserve(index, _counts.Length, value))
@@ -167,6 +195,16 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
             if (AtomicDouble.Add(ref _sum, value) && cells is null)
             {
                 _ = Stripes();
+            }
+        }
+
+        // After the classic bucket (lock-free): a snapshot reads the native buckets first and the classic ones after, so
+        // its count is never below their total.
+        private void ObserveNativeShared(double value)
+        {
+            lock (_native!)
+            {
+                _native.Observe(value);
             }
         }
 

@@ -28,9 +28,9 @@ public sealed class MetricCatalog
             throw new ArgumentOutOfRangeException(nameof(options), Options.MaxSeriesPerFamily, "MaxSeriesPerFamily must be at least 1.");
         }
 
-        if (Options.Namespace.Length > 0 && !MetricNames.IsValidMetricName(Options.Namespace))
+        if (Options.Namespace.Length > 0 && !MetricNames.IsValidMetricName(Options.Namespace, Options.NameValidation))
         {
-            MetricNames.ValidateMetricName(Options.Namespace);
+            MetricNames.ValidateMetricName(Options.Namespace, Options.NameValidation);
         }
     }
 
@@ -57,7 +57,7 @@ public sealed class MetricCatalog
     /// <exception cref="MetricDefinitionException">The definition breaks a rule of the data model, or a name it exposes is one of the registry's own.</exception>
     internal MetricDefinition Build(MetricType type, string name, MetricOptions options)
     {
-        MetricNames.ValidateMetricName(name);
+        MetricNames.ValidateMetricName(name, Options.NameValidation);
         var definition = new MetricDefinition(
             type,
             ExposedName(type, name, options.Namespace),
@@ -65,8 +65,10 @@ public sealed class MetricCatalog
             options.LabelNames,
             options.Timestamped,
             options.GaugePolicy ?? Options.DefaultGaugePolicy,
-            type == MetricType.Histogram ? options.Buckets ?? Buckets.Default : options.Buckets,
-            options.PerNode);
+            type == MetricType.Histogram && options.NativeHistogram is null ? options.Buckets ?? Buckets.Default : options.Buckets,
+            options.PerNode,
+            options.NativeHistogram,
+            Options.NameValidation);
 
         // Refused here, whatever the conflict policy: every registry writes these families, so a metric under one of
         // their names would make each collection hold two families of that name.

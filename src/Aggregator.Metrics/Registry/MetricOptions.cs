@@ -29,6 +29,12 @@ public sealed record MetricOptions
     /// </summary>
     public bool PerNode { get; init; }
 
-    /// <summary>A histogram's bucket bounds; null for <see cref="Buckets.Default"/>.</summary>
+    /// <summary>
+    /// A histogram's bucket bounds; null for <see cref="Buckets.Default"/>, or, with <see cref="NativeHistogram"/>, for
+    /// native buckets only.
+    /// </summary>
     public IReadOnlyList<double>? Buckets { get; init; }
+
+    /// <summary>A histogram's native (exponential) buckets; null for classic buckets only.</summary>
+    public NativeHistogramOptions? NativeHistogram { get; init; }
 }

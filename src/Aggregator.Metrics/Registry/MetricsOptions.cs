@@ -29,6 +29,13 @@ public sealed record MetricsOptions
     /// <summary>The most series one family keeps in one registry (default <see cref="DefaultMaxSeriesPerFamily"/>).</summary>
     public int MaxSeriesPerFamily { get; init; } = DefaultMaxSeriesPerFamily;
 
+    /// <summary>
+    /// Which metric and label names declarations accept (default <see cref="Metrics.NameValidation.Legacy"/>):
+    /// <c>aggregator.name-validation</c>. It also decides whether the namespace may hold UTF-8, and whether the
+    /// Meter bridge keeps instrument names as declared (<c>http.server.request.duration_seconds</c>) or renames them.
+    /// </summary>
+    public NameValidation NameValidation { get; init; } = NameValidation.Legacy;
+
     /// <summary>The clock for timestamps, <c>_created</c> and set-to-current-time (default <see cref="TimeProvider.System"/>).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -84,6 +84,15 @@ public sealed class MetricFamilySnapshot
                     string.Create(CultureInfo.InvariantCulture, $"A series of histogram '{Name}' has {s.CumulativeBucketsArray?.Length ?? 0} buckets; the family has {bucketCount} including +Inf."),
                     nameof(Series));
             }
+
+            if ((s.Native is not null) != (Definition.NativeHistogram is not null))
+            {
+                throw new ArgumentException(
+                    Definition.NativeHistogram is null
+                        ? $"A series of histogram '{Name}' has native buckets; the family has none."
+                        : $"A series of native histogram '{Name}' has no native buckets.",
+                    nameof(Series));
+            }
         }
 
         // Series usually arrive sorted (from a registry or off the wire): one pass tells, and only then is a sort needed.

@@ -13,8 +13,9 @@ public readonly struct SeriesSnapshot
     private readonly long[]? _cumulativeBuckets;
     private readonly ExemplarSnapshot?[]? _exemplars;
 
-    private SeriesSnapshot(string[] labelValues, double value, long count, double sum, long[]? cumulativeBuckets, long timestampMs, double createdSeconds, ExemplarSnapshot?[]? exemplars = null)
+    private SeriesSnapshot(string[] labelValues, double value, long count, double sum, long[]? cumulativeBuckets, long timestampMs, double createdSeconds, NativeHistogramSnapshot? native = null, ExemplarSnapshot?[]? exemplars = null)
     {
+        Native = native;
         _exemplars = exemplars;
         _labelValues = labelValues;
         Value = value;
@@ -49,6 +50,9 @@ public readonly struct SeriesSnapshot
     /// <summary>The epoch-second creation time of a counter, histogram or summary series; NaN when unknown.</summary>
     public double CreatedSeconds { get; }
 
+    /// <summary>A native histogram's buckets (see <see cref="MetricDefinition.NativeHistogram"/>); null otherwise.</summary>
+    public NativeHistogramSnapshot? Native { get; }
+
     internal string[] LabelValuesArray => _labelValues;
 
     internal long[]? CumulativeBucketsArray => _cumulativeBuckets;
@@ -64,7 +68,7 @@ public readonly struct SeriesSnapshot
     /// <summary>The same series with <paramref name="exemplars"/> (kept, not copied; null for none) instead of its own.</summary>
     /// <param name="exemplars">One per counter, one per bucket (+Inf last) for a histogram.</param>
     public SeriesSnapshot WithExemplars(ExemplarSnapshot?[]? exemplars) =>
-        new(_labelValues, Value, Count, Sum, _cumulativeBuckets, TimestampMs, CreatedSeconds, exemplars);
+        new(_labelValues, Value, Count, Sum, _cumulativeBuckets, TimestampMs, CreatedSeconds, Native, exemplars);
 
     /// <summary>Same label values and values, bit for bit (so NaN equals NaN and -0 differs from 0).</summary>
     /// <param name="other">The series to compare with.</param>
@@ -76,11 +80,19 @@ public readonly struct SeriesSnapshot
         && TimestampMs == other.TimestampMs
         && BitConverter.DoubleToInt64Bits(CreatedSeconds) == BitConverter.DoubleToInt64Bits(other.CreatedSeconds)
         && (ReferenceEquals(_cumulativeBuckets, other._cumulativeBuckets) || _cumulativeBuckets.AsSpan().SequenceEqual(other._cumulativeBuckets))
+        && (Native is null ? other.Native is null : Native.SameAs(other.Native))
         && Merging.ExemplarMerge.SameExemplars(_exemplars, other._exemplars);
 
     /// <summary>The same series under other label values (kept, not copied), for a merge that adds source labels.</summary>
     internal SeriesSnapshot WithLabelValues(string[] labelValues) =>
-        new(labelValues, Value, Count, Sum, _cumulativeBuckets, TimestampMs, CreatedSeconds, _exemplars);
+        new(labelValues, Value, Count, Sum, _cumulativeBuckets, TimestampMs, CreatedSeconds, Native, _exemplars);
+
+    /// <summary>The same histogram series with native buckets <paramref name="native"/> (kept, not copied).</summary>
+    /// <param name="native">The native buckets, or null for none.</param>
+    public SeriesSnapshot WithNative(NativeHistogramSnapshot? native) =>
+        _cumulativeBuckets is null && native is not null
+            ? throw new InvalidOperationException("Only a histogram series has native buckets.")
+            : new(_labelValues, Value, Count, Sum, _cumulativeBuckets, TimestampMs, CreatedSeconds, native, _exemplars);
 
     /// <summary>A counter, gauge or info series.</summary>
     /// <param name="labelValues">The label values (kept, not copied: do not change the array afterwards).</param>

@@ -31,7 +31,7 @@ public static class TextfileWriter
             var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
             await using (stream.ConfigureAwait(false))
             {
-                await ExpositionWriter.WriteAsync(snapshot, ExpositionFormat.Text, stream, includeTimestamps: false, cancellationToken).ConfigureAwait(false);
+                await ExpositionWriter.WriteAsync(snapshot, ExpositionFormat.Text, stream, includeTimestamps: false, cancellationToken: cancellationToken).ConfigureAwait(false);
                 stream.Flush(flushToDisk: true);
             }
 

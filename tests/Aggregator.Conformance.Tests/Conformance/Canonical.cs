@@ -141,7 +141,7 @@ public static class Canonical
 
                     // OpenMetrics: _sum is a counter (never negative or NaN) and a histogram with a negative bucket
                     // bound has none; _count goes with it.
-                    var negativeBound = s.Buckets.Count > 0 && double.Parse(s.Buckets[0].Le, CultureInfo.InvariantCulture) < 0;
+                    var negativeBound = s.Buckets.Count > 0 && s.Buckets[0].Le != "+Inf" && double.Parse(s.Buckets[0].Le, CultureInfo.InvariantCulture) < 0;
                     if (!openMetrics || (s.Sum >= 0 && !negativeBound))
                     {
                         lines.Add(Sample(name + "_count", labels, Number(s.Count, openMetrics), ts));

@@ -9,6 +9,12 @@ public sealed class PrometheusServer : IDisposable
 {
     public const string Binary = "/usr/bin/prometheus";
 
+    /// <summary>
+    /// Prometheus 3 (Debian sid's package, unpacked by tests/run.sh beside Debian's 2.x rather than installed over it):
+    /// the first to scrape UTF-8 names with <c>escaping=</c>.
+    /// </summary>
+    public const string Prometheus3Binary = "/opt/aggregator-tools/prometheus3/usr/bin/prometheus";
+
     private readonly ServerProcess _process;
     private readonly string _directory;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
@@ -24,11 +30,17 @@ public sealed class PrometheusServer : IDisposable
 
     /// <summary>Starts Prometheus with <paramref name="scrapeConfigs"/> (YAML list items under scrape_configs) scraping every second.</summary>
     /// <param name="scrapeConfigs">The scrape configurations.</param>
-    /// <param name="directory">Where config and storage go; a new temporary folder when null.</param>
+    /// <param name="directory">Where config and storage go (a new temporary folder by default).</param>
     /// <param name="extraArguments">More command-line arguments, such as <c>--enable-feature=exemplar-storage</c>.</param>
-    public static async Task<PrometheusServer> StartAsync(string scrapeConfigs, string? directory = null, IReadOnlyList<string>? extraArguments = null)
+    /// <param name="binary">The Prometheus binary: Debian's 2.x by default, or <see cref="Prometheus3Binary"/>.</param>
+    public static async Task<PrometheusServer> StartAsync(string scrapeConfigs, string? directory = null, IReadOnlyList<string>? extraArguments = null, string binary = Binary)
     {
-        ExternalTool.Require(Binary, "prometheus");
+        if (binary == Prometheus3Binary && !File.Exists(binary))
+        {
+            Assert.Fail($"{binary} is missing: tests/run.sh unpacks Debian sid's 'prometheus' package (3.x) into /opt/aggregator-tools/prometheus3.");
+        }
+
+        ExternalTool.Require(binary, "prometheus");
         directory ??= Directory.CreateTempSubdirectory("aggregator-prometheus-").FullName;
         var config = Path.Combine(directory, "prometheus.yml");
         await File.WriteAllTextAsync(config, $"""
@@ -40,7 +52,7 @@ public sealed class PrometheusServer : IDisposable
             """);
         var address = new Uri($"http://127.0.0.1:{ServerProcess.FreePort()}/");
         var process = await ServerProcess.StartAsync(
-            Binary,
+            binary,
             [$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(directory, "data")}", $"--web.listen-address={address.Authority}", .. extraArguments ?? []],
             new Uri(address, "-/ready"));
         return new PrometheusServer(process, directory, address);

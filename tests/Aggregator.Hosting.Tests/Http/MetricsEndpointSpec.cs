@@ -58,7 +58,7 @@ public sealed class MetricsEndpointSpec : IAsyncLifetime
         var text = Encoding.UTF8.GetString(body);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8; escaping=underscores", response.Content.Headers.ContentType!.ToString());
         Assert.Equal(body.Length, sentLength);
         Assert.Equal(ExpectedText, WithoutSelfFamilies(text));
         Assert.Equal(
@@ -74,7 +74,7 @@ public sealed class MetricsEndpointSpec : IAsyncLifetime
         using var response = await _http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
 
-        Assert.Equal("application/openmetrics-text; version=1.0.0; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        Assert.Equal("application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=underscores", response.Content.Headers.ContentType!.ToString());
         Assert.EndsWith("# EOF\n", text, StringComparison.Ordinal);
 
         // _created carries the series' creation time (wall clock): checked by shape, then left out of the exact text.
@@ -161,7 +161,7 @@ public sealed class MetricsEndpointSpec : IAsyncLifetime
         using var head = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Head, _server.Address));
 
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
-        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", head.Content.Headers.ContentType!.ToString());
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8; escaping=underscores", head.Content.Headers.ContentType!.ToString());
 
         // The self families' durations change from one collection to the next; their digits can differ by a few bytes.
         Assert.InRange(head.Content.Headers.ContentLength!.Value, getLength - 8, getLength + 8);

@@ -44,6 +44,65 @@ public sealed class MeterBridgeSpec
     }
 
     [Fact]
+    public void Under_utf8_names_are_kept_as_declared_quoted_for_allow_utf_8_and_escaped_exactly_as_the_legacy_rename_otherwise()
+    {
+        using var meter = new Meter("Aggregator.Tests.Bridge." + Guid.NewGuid().ToString("N"));
+        using var legacyBridge = new MeterBridge([meter.Name]);
+        using var utf8Bridge = new MeterBridge([meter.Name], nameValidation: NameValidation.Utf8);
+        var legacy = new WorkerRegistry();
+        var utf8 = new WorkerRegistry(new MetricCatalog(new MetricsOptions { NameValidation = NameValidation.Utf8 }));
+        legacyBridge.Register(legacy);
+        utf8Bridge.Register(utf8);
+        var histogram = meter.CreateHistogram<double>(
+            "shop.checkout.duration",
+            unit: "s",
+            description: "Checkout duration.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1] });
+        histogram.Record(0.05, new KeyValuePair<string, object?>("shop.region", "eu"), new KeyValuePair<string, object?>("__internal", "x"));
+        meter.CreateCounter<long>("orders.placed", unit: "{order}", description: "Orders.").Add(2);
+
+        Assert.Equal(
+            """
+            # HELP orders_placed_total Orders.
+            # TYPE orders_placed_total counter
+            orders_placed_total 2
+            # HELP shop_checkout_duration_seconds Checkout duration.
+            # TYPE shop_checkout_duration_seconds histogram
+            shop_checkout_duration_seconds_bucket{shop_region="eu",tag__internal="x",le="0.1"} 1
+            shop_checkout_duration_seconds_bucket{shop_region="eu",tag__internal="x",le="+Inf"} 1
+            shop_checkout_duration_seconds_count{shop_region="eu",tag__internal="x"} 1
+            shop_checkout_duration_seconds_sum{shop_region="eu",tag__internal="x"} 0.05
+
+            """,
+            Expose.Text(legacy));
+        Assert.Equal(Expose.Text(legacy), Expose.Text(utf8));
+        Assert.Equal(
+            """
+            # HELP "orders.placed_total" Orders.
+            # TYPE "orders.placed_total" counter
+            {"orders.placed_total"} 2
+            # HELP "shop.checkout.duration_seconds" Checkout duration.
+            # TYPE "shop.checkout.duration_seconds" histogram
+            {"shop.checkout.duration_seconds_bucket","shop.region"="eu",tag__internal="x",le="0.1"} 1
+            {"shop.checkout.duration_seconds_bucket","shop.region"="eu",tag__internal="x",le="+Inf"} 1
+            {"shop.checkout.duration_seconds_count","shop.region"="eu",tag__internal="x"} 1
+            {"shop.checkout.duration_seconds_sum","shop.region"="eu",tag__internal="x"} 0.05
+
+            """,
+            Render(utf8, Aggregator.Metrics.Exposition.EscapingScheme.AllowUtf8));
+        Assert.Equal("http.server.request.duration_seconds", MeterBridge.PrometheusName("http.server.request.duration", "s", NameValidation.Utf8));
+        Assert.Equal("http_server_request_duration_seconds", MeterBridge.PrometheusName("http.server.request.duration", "s", NameValidation.Legacy));
+        Assert.Equal("_1st_x", MeterBridge.PrometheusName("1st\ud800x", null, NameValidation.Utf8));
+
+        static string Render(MetricRegistry registry, Aggregator.Metrics.Exposition.EscapingScheme escaping)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            Aggregator.Metrics.Exposition.ExpositionWriter.Write(registry.Collect(), Aggregator.Metrics.Exposition.ExpositionFormat.Text, buffer, escaping: escaping);
+            return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+    }
+
+    [Fact]
     public void Counters_up_down_counters_and_observable_gauges_map_to_counters_and_gauges()
     {
         using var meter = new Meter("Aggregator.Tests.Bridge." + Guid.NewGuid().ToString("N"));

@@ -88,6 +88,48 @@ public sealed class ProtobufFormatSpec
     }
 
     [Fact]
+    public void Native_histograms_carry_schema_zero_bucket_spans_and_packed_deltas()
+    {
+        var registry = Registries.Worker();
+        var latency = registry.Histogram("latency_seconds", new MetricOptions { Help = "L.", NativeHistogram = new NativeHistogramOptions { Schema = 0 } });
+        foreach (var value in new[] { 1, 2, 3, 4, 100, -3, 0 })
+        {
+            latency.Observe(value);
+        }
+
+        var histogram = Assert.Single(Assert.Single(Decode(registry.Collect())).Metric).Histogram;
+        Assert.Equal(7UL, histogram.SampleCount);
+        Assert.Equal(107, histogram.SampleSum);
+        Assert.Empty(histogram.Bucket);
+        Assert.Equal(0, histogram.Schema);
+        Assert.Equal(NativeHistogramOptions.DefaultZeroThreshold, histogram.ZeroThreshold);
+        Assert.Equal(1UL, histogram.ZeroCount);
+
+        // (0.5, 1], (1, 2], (2, 4] hold 1, 1 and 2; (64, 128] holds 1, four empty buckets later: a span of its own.
+        Assert.Equal([(0, 3u), (4, 1u)], histogram.PositiveSpan.Select(x => (x.Offset, x.Length)));
+        Assert.Equal([1L, 0, 1, -1], histogram.PositiveDelta);
+        Assert.Equal([(2, 1u)], histogram.NegativeSpan.Select(x => (x.Offset, x.Length)));
+        Assert.Equal([1L], histogram.NegativeDelta);
+        Assert.Equal(T0Created, histogram.CreatedTimestamp);
+    }
+
+    [Fact]
+    public void A_native_histogram_without_observations_has_a_no_op_span_and_classic_buckets_when_kept()
+    {
+        var registry = Registries.Worker();
+        registry.Histogram("both_seconds", new MetricOptions { Help = "B.", Buckets = [1, 2], NativeHistogram = new NativeHistogramOptions { Schema = -2, ZeroThreshold = 0 } });
+
+        var histogram = Assert.Single(Assert.Single(Decode(registry.Collect())).Metric).Histogram;
+        Assert.Equal(0UL, histogram.SampleCount);
+        Assert.Equal([(1d, 0UL), (2d, 0UL)], histogram.Bucket.Select(b => (b.UpperBound, b.CumulativeCount)));
+        Assert.Equal(-2, histogram.Schema);
+        Assert.Equal(0, histogram.ZeroThreshold);
+        Assert.Equal([(0, 0u)], histogram.PositiveSpan.Select(x => (x.Offset, x.Length)));
+        Assert.Empty(histogram.PositiveDelta);
+        Assert.Empty(histogram.NegativeSpan);
+    }
+
+    [Fact]
     public void Summaries_carry_count_sum_and_creation_time_and_info_is_a_gauge_named_info()
     {
         var registry = Registries.Worker();
