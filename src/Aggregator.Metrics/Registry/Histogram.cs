@@ -88,11 +88,23 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
         /// <exception cref="ArgumentException">The exemplar is invalid (<see cref="Exemplar.Problem"/>); the value is observed.</exception>
         public void Observe(double value, in Exemplar exemplar)
         {
-            Observe(value);
-            if (!exemplar.IsEmpty)
+            if (NeedsSlowPath || exemplar.IsEmpty)
             {
-                ExemplarStore.Record(ref _exemplars, BucketIndex(value), _counts.Length, value, in exemplar, Shared, Family);
+                Observe(value);
+                if (!exemplar.IsEmpty)
+                {
+                    ExemplarStore.Record(ref _exemplars, BucketIndex(value), _counts.Length, value, in exemplar, Shared, Family);
+                }
+
+                return;
             }
+
+            // Observe's fast path (kept in step with it), with the bucket found once for the count and the exemplar.
+            var index = BucketIndex(value);
+            _counts[index]++;
+            _sum += value;
+            _native?.Observe(value);
+            ExemplarStore.Record(ref _exemplars, index, _counts.Length, value, in exemplar, Shared, Family);
         }
 
         private protected override void RecordSeconds(double seconds) => Observe(seconds);

@@ -73,6 +73,20 @@ public sealed class ExemplarSpec
     }
 
     [Fact]
+    public void A_native_histogram_counts_its_native_bucket_too_when_observing_with_an_exemplar()
+    {
+        var registry = Registries.Worker();
+        var latency = registry.Histogram("latency_seconds", new MetricOptions { Help = "L", Buckets = [1], NativeHistogram = new NativeHistogramOptions { Schema = 0 } });
+        latency.Observe(3, Exemplar.FromTrace(TraceA, SpanA));
+        latency.Observe(3);
+
+        var series = Assert.Single(registry.Collect().Find("latency_seconds")!.Series);
+        Assert.Equal([0L, 2L], series.CumulativeBuckets);
+        Assert.Equal(2L, series.Native!.PositiveBuckets.Sum(b => b.Value));
+        Assert.Equal([null, "0af7651916cd43dd8448eb211c80319c"], series.Exemplars.Select(e => e?.Labels[0].Value));
+    }
+
+    [Fact]
     public void An_exemplar_over_128_characters_is_refused_naming_the_label_and_the_value_is_still_counted()
     {
         var registry = Registries.Worker();
