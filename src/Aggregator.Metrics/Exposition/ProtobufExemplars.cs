@@ -14,6 +14,9 @@ internal static class ProtobufExemplars
     /// <summary>Bucket.exemplar.</summary>
     public const int BucketField = 3;
 
+    // Histogram.exemplars (repeated), a native histogram's: field 16, length-delimited, a two-byte key.
+    private static ReadOnlySpan<byte> NativeKey => [0x82, 0x01];
+
     private const int LabelField = 1;
     private const int ValueField = 2;
     private const int TimestampField = 3;
@@ -32,6 +35,11 @@ internal static class ProtobufExemplars
         }
 
         ProtobufWire.PutDelimitedHeader(room, ref position, field, Size(exemplar));
+        PutContent(room, ref position, exemplar);
+    }
+
+    private static void PutContent(Span<byte> room, ref int position, ExemplarSnapshot exemplar)
+    {
         foreach (var label in exemplar.ExposedLabels)
         {
             var name = ProtobufWire.Utf8Length(label.Key);
@@ -43,6 +51,41 @@ internal static class ProtobufExemplars
 
         ProtobufWire.PutDoubleField(room, ref position, ValueField, exemplar.Value);
         ProtobufWire.PutTimestampField(room, ref position, TimestampField, exemplar.TimestampMs / 1000.0);
+    }
+
+    /// <summary>
+    /// The size of a native-only histogram's <c>exemplars</c> (every cell's exemplar: such a histogram has one classic
+    /// cell, +Inf), which has no classic bucket to hold them.
+    /// </summary>
+    public static int NativeFieldsSize(in SeriesSnapshot s)
+    {
+        var size = 0;
+        foreach (var exemplar in s.Exemplars)
+        {
+            if (exemplar is not null)
+            {
+                var content = Size(exemplar);
+                size += NativeKey.Length + ProtobufWire.VarintSize((ulong)content) + content;
+            }
+        }
+
+        return size;
+    }
+
+    /// <summary>Puts a native-only histogram's exemplars as <c>Histogram.exemplars</c>.</summary>
+    public static void PutNative(Span<byte> room, ref int position, in SeriesSnapshot s)
+    {
+        foreach (var exemplar in s.Exemplars)
+        {
+            if (exemplar is null)
+            {
+                continue;
+            }
+
+            ProtobufWire.PutBytes(room, ref position, NativeKey);
+            ProtobufWire.PutVarint(room, ref position, (ulong)Size(exemplar));
+            PutContent(room, ref position, exemplar);
+        }
     }
 
     private static int Size(ExemplarSnapshot exemplar)

@@ -176,7 +176,7 @@ internal sealed class ProtobufFormatWriter : FormatWriter
                     size += ProtobufWire.DelimitedSize(1 + ProtobufWire.VarintSize((ulong)buckets[^1]) + DoubleFieldSize + ProtobufExemplars.FieldSize(infinite));
                 }
 
-                return s.Native is { } native ? size + NativeSize(native) : size;
+                return s.Native is { } native ? size + NativeSize(native) + NativeExemplarsSize(definition, in s) : size;
             default:
                 return DoubleFieldSize;
         }
@@ -260,15 +260,23 @@ internal sealed class ProtobufFormatWriter : FormatWriter
         if (s.Native is { } native)
         {
             WriteNative(room, ref position, native);
+            if (definition.BucketsArray.Length == 0)
+            {
+                ProtobufExemplars.PutNative(room, ref position, in s);
+            }
         }
     }
 
     /// <summary>
     /// The exemplar of the +Inf bucket, written as a bucket of its own; none for a native histogram without classic
-    /// buckets, which a lone +Inf bucket would make look classic (its exemplars are not written in protobuf yet).
+    /// buckets, which a lone +Inf bucket would make look classic (its exemplars go in <c>Histogram.exemplars</c>).
     /// </summary>
     private static ExemplarSnapshot? InfiniteExemplar(MetricDefinition definition, in SeriesSnapshot s) =>
         s.Native is not null && definition.BucketsArray.Length == 0 ? null : ExemplarWriter.At(in s, definition.BucketsArray.Length);
+
+    /// <summary>A native-only histogram's exemplars go in <c>Histogram.exemplars</c>; with classic buckets, in those.</summary>
+    private static int NativeExemplarsSize(MetricDefinition definition, in SeriesSnapshot s) =>
+        definition.BucketsArray.Length == 0 ? ProtobufExemplars.NativeFieldsSize(in s) : 0;
 
     /// <summary>
     /// The size of a native histogram's fields. Without any bucket, a no-op positive span (offset 0, length 0) is

@@ -49,4 +49,21 @@ public sealed class ProtobufExemplarSpec
     }
 
     private static string[] Labels(Proto.Exemplar exemplar) => [.. exemplar.Label.Select(l => l.Name + "=" + l.Value)];
+
+    [Fact]
+    public void A_native_only_histogram_carries_its_exemplar_in_the_histogram_s_exemplars_and_no_classic_bucket()
+    {
+        var registry = Registries.Worker();
+        var latency = registry.Histogram("latency_seconds", new MetricOptions { Help = "L", NativeHistogram = new NativeHistogramOptions { Schema = 0 } });
+        latency.Observe(3, Trace);
+
+        var histogram = Assert.Single(Assert.Single(ProtobufFormatSpec.Decode(registry.Collect())).Metric).Histogram;
+
+        Assert.Empty(histogram.Bucket);
+        var exemplar = Assert.Single(histogram.Exemplars);
+        Assert.Equal(["trace_id=0af7651916cd43dd8448eb211c80319c", "span_id=b7ad6b7169203331"], Labels(exemplar));
+        Assert.Equal(3, exemplar.Value);
+        Assert.Equal(1UL, histogram.SampleCount);
+        Assert.Equal(0, histogram.Schema);
+    }
 }
