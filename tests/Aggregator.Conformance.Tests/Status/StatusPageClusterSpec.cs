@@ -18,8 +18,9 @@ public sealed class StatusPageClusterSpec : IDisposable
 {
     private const int LoadSeries = 1000;
 
-    // A demo worker's series once it has ticked twice: started, capacity, build, ticks{odd,even}, queue, busy, duration, payload.
-    private const int DemoSeries = 9;
+    // A demo worker's series once it has ticked twice: started, capacity, build, ticks{odd,even}, queue, busy, duration,
+    // payload, latency (the native histogram).
+    private const int DemoSeries = 10;
 
     private readonly ITestOutputHelper _output;
     private readonly string _temp = Directory.CreateTempSubdirectory("aggregator-status-").FullName;
