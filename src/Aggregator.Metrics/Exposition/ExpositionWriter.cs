@@ -36,8 +36,12 @@ public static class ExpositionWriter
     /// The content type of <paramref name="format"/> written with <paramref name="escaping"/>, as prometheus/common's
     /// negotiation states it: <c>text/plain; version=0.0.4; charset=utf-8; escaping=underscores</c>.
     /// </summary>
-    public static string ContentType(ExpositionFormat format, EscapingScheme escaping) =>
-        NegotiatedContentTypes[(int)FormatWriter.For(format, escaping).Format][(int)escaping];
+    public static string ContentType(ExpositionFormat format, EscapingScheme escaping)
+    {
+        // For refuses an unknown format or scheme, naming it; the table is indexed by the same two enums.
+        _ = FormatWriter.For(format, escaping);
+        return NegotiatedContentTypes[(int)format][(int)escaping];
+    }
 
     /// <summary>Writes <paramref name="snapshot"/> to <paramref name="output"/>.</summary>
     /// <param name="snapshot">The families to write, in their (sorted) order.</param>

@@ -14,8 +14,6 @@ internal sealed class OpenMetricsFormatWriter : LineFormatWriter
     {
     }
 
-    /// <summary>The writer of names escaped by underscores, the default.</summary>
-    public static OpenMetricsFormatWriter Instance => Instances[(int)EscapingScheme.Underscores];
 
     /// <inheritdoc />
     public override ExpositionFormat Format => ExpositionFormat.OpenMetrics;

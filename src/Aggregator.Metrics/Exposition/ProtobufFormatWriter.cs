@@ -70,8 +70,6 @@ internal sealed class ProtobufFormatWriter : FormatWriter
     {
     }
 
-    /// <summary>The writer of names escaped by underscores, the default.</summary>
-    public static ProtobufFormatWriter Instance => Instances[(int)EscapingScheme.Underscores];
 
     /// <inheritdoc />
     public override ExpositionFormat Format => ExpositionFormat.Protobuf;

@@ -14,8 +14,6 @@ internal sealed class TextFormatWriter : LineFormatWriter
     {
     }
 
-    /// <summary>The writer of names escaped by underscores, the default.</summary>
-    public static TextFormatWriter Instance => Instances[(int)EscapingScheme.Underscores];
 
     /// <inheritdoc />
     public override ExpositionFormat Format => ExpositionFormat.Text;
