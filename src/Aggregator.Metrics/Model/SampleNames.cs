@@ -34,7 +34,7 @@ internal static class SampleNames
     /// sample, metadata lines). Counters expose _total and _created, histograms _bucket, _count, _sum and _created,
     /// summaries _count, _sum and _created, and an info metric's OpenMetrics sample is _info.
     /// </summary>
-    public static ReadOnlySpan<string> Suffixes(MetricType type) => type switch
+    public static string[] Suffixes(MetricType type) => type switch
     {
         MetricType.Counter => CounterSuffixes,
         MetricType.Info => InfoSuffixes,
@@ -62,7 +62,7 @@ internal static class SampleNames
     {
         var name = definition.Name;
         yield return name;
-        foreach (var suffix in Suffixes(definition.Type).ToArray())
+        foreach (var suffix in Suffixes(definition.Type))
         {
             yield return name + suffix;
         }
