@@ -50,8 +50,7 @@ public static class ProcessCollector
 
     private static MetricFamilySnapshot One(MetricDefinition definition, double value) => MetricFamilySnapshot.OfValue(definition, value);
 
-    private static double OpenFileDescriptors(Process process) =>
-        Directory.Exists("/proc/self/fd") ? Directory.GetFileSystemEntries("/proc/self/fd").Length : process.HandleCount;
+    private static double OpenFileDescriptors(Process process) => Collectors.OpenFileDescriptors.Count() ?? process.HandleCount;
 
     /// <summary>The soft limit from /proc/self/limits ("Max open files  1024  4096  files"), null where there is none.</summary>
     private static double? MaxFileDescriptors()
