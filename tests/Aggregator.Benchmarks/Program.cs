@@ -44,7 +44,7 @@ public static class Program
                 await SelectionsRunner.RunAsync(Count(args, SelectionsRunner.DefaultSelections));
                 return 0;
             case "telemetry":
-                await TelemetryRunner.RunAsync(rounds: Count(args, 21));
+                await TelemetryRunner.RunAsync(rounds: Count(args, 41));
                 return 0;
             case "auth":
                 await AuthRunner.RunAsync();

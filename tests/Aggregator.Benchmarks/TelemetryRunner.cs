@@ -26,7 +26,7 @@ public static class TelemetryRunner
     /// <param name="rounds">Rounds (the median over them is reported).</param>
     /// <param name="roundTrips">Round trips per ping-pong pair per measurement.</param>
     /// <param name="itemsPerSender">Items per fan-in sender per measurement.</param>
-    public static async Task RunAsync(int rounds = 21, int roundTrips = 500_000, int itemsPerSender = 250_000)
+    public static async Task RunAsync(int rounds = 41, int roundTrips = 500_000, int itemsPerSender = 250_000)
     {
         using var off = ActorSystem.Create("telemetry-off", Config(telemetry: false));
         using var on = ActorSystem.Create("telemetry-on", Config(telemetry: true));
@@ -35,6 +35,10 @@ public static class TelemetryRunner
         Variant[] variants =
         [
             new("plain ReceiveActor", off, i => Props.Create(() => new PlainBenchActor(i))),
+
+            // The same plain actors measured again as if they were a variant: their "loss" is this machine's noise
+            // floor for the run, against which the other variants' losses are read.
+            new("plain again (A/A control)", off, i => Props.Create(() => new PlainBenchActor(i))),
             new("metered, telemetry off", off, i => Props.Create(() => new MeteredBenchActor(i))),
             new("metered, telemetry on", on, i => Props.Create(() => new MeteredBenchActor(i))),
         ];
@@ -137,7 +141,7 @@ public static class TelemetryRunner
         await Task.WhenAll(actors.Select(a => a.GracefulStop(Timeout)));
 
     // Wall-clock throughput is what a user sees, but on a shared machine it moves with other people's load: each round
-    // measures the three variants back to back, and the loss is the median over rounds of that round's ratio to the
+    // measures the variants back to back, and the loss is the median over rounds of that round's ratio to the
     // plain actors, so that a slow stretch of the machine weighs on both sides of a ratio. The process's CPU time per
     // message is reported beside it.
     private static void Report(string name, Variant[] variants, Dictionary<string, List<(double Rate, double CpuNs)>> figures)
@@ -148,12 +152,36 @@ public static class TelemetryRunner
             var values = figures[variant.Name];
             var rate = Median([.. values.Select(f => f.Rate)]);
             var cpu = Median([.. values.Select(f => f.CpuNs)]);
-            var loss = 1 - Median([.. values.Select((f, i) => f.Rate / plain[i].Rate)]);
+            double[] ratios = [.. values.Select((f, i) => f.Rate / plain[i].Rate)];
+            var loss = 1 - Median(ratios);
+            var (low, high) = MedianInterval(ratios);
             var cost = Median([.. values.Select((f, i) => f.CpuNs / plain[i].CpuNs)]) - 1;
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"telemetry: {name,-9} {variant.Name,-24} median {rate / 1e6,6:F3} M msg/s, loss {loss * 100,5:F1} %; CPU {cpu,5:F1} ns/msg, cost {cost * 100,5:F1} %; runs M msg/s: {string.Join(" ", values.Select(v => (v.Rate / 1e6).ToString("F2", CultureInfo.InvariantCulture)))}"));
+                $"telemetry: {name,-9} {variant.Name,-26} median {rate / 1e6,6:F3} M msg/s, loss {loss * 100,5:F1} % (95% interval {(1 - high) * 100:F1} to {(1 - low) * 100:F1} %); CPU {cpu,5:F1} ns/msg, cost {cost * 100,5:F1} %; runs M msg/s: {string.Join(" ", values.Select(v => (v.Rate / 1e6).ToString("F2", CultureInfo.InvariantCulture)))}"));
         }
+    }
+
+    // A bootstrap interval of the median round ratio: the rounds resampled with replacement (fixed seed, so a run's
+    // figures can be recomputed), the 2.5th and 97.5th percentiles of the resampled medians.
+    private static (double Low, double High) MedianInterval(double[] ratios)
+    {
+        const int Resamples = 2_000;
+        var random = new Random(13);
+        var medians = new double[Resamples];
+        var sample = new double[ratios.Length];
+        for (var r = 0; r < Resamples; r++)
+        {
+            for (var i = 0; i < sample.Length; i++)
+            {
+                sample[i] = ratios[random.Next(ratios.Length)];
+            }
+
+            medians[r] = Median(sample);
+        }
+
+        Array.Sort(medians);
+        return (medians[(int)(Resamples * 0.025)], medians[(int)(Resamples * 0.975) - 1]);
     }
 
     private static double Median(double[] values)
