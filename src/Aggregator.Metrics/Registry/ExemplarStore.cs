@@ -33,34 +33,39 @@ internal static class ExemplarStore
             return false;
         }
 
-        // Only the references the kind uses are stored, the others cleared so no stale label set or id stays reachable
-        // (a null store pays no write barrier). The ids go through locals: a field copied from the exemplar to the cell
-        // is a memory-to-memory copy, which the JIT writes with the by-ref barrier helper, several times the cost of
-        // the plain barrier a register store gets.
-        if (exemplar.IsTrace)
-        {
-            var traceId = exemplar.TraceId;
-            var spanId = exemplar.SpanId;
-            cells[index].TraceId = traceId;
-            cells[index].SpanId = spanId;
-            cells[index].Set = null;
-        }
-        else if (exemplar.Set is { Problem: null } set)
-        {
-            cells[index].TraceId = default;
-            cells[index].SpanId = default;
-            cells[index].Set = set;
-        }
-        else
+        var kind = exemplar.Kind;
+        Exemplar.LabelSet? set = null;
+        if (kind != Exemplar.KindTrace && (set = exemplar.Set) is not { Problem: null })
         {
             return false;
         }
 
+        // The scalars first: the barrier calls below would otherwise make the JIT reload the value from the stack.
         ref var cell = ref cells[index];
-        cell.Kind = exemplar.Kind;
+        cell.Kind = kind;
         cell.Value = value;
         cell.RecordedMs = exemplar.HasTimestamp ? exemplar.RawTimestampMs : ExemplarClock.NowMs;
         cell.Collected = null;
+
+        // Only the references the kind uses are stored, the others cleared so no stale label set or id stays reachable
+        // (a null store pays no write barrier). The ids go through locals: a field copied from the exemplar to the cell
+        // is a memory-to-memory copy, which the JIT writes with the by-ref barrier helper, several times the cost of
+        // the plain barrier a register store gets.
+        if (kind == Exemplar.KindTrace)
+        {
+            var traceId = exemplar.TraceId;
+            var spanId = exemplar.SpanId;
+            cell.Set = null;
+            cell.TraceId = traceId;
+            cell.SpanId = spanId;
+        }
+        else
+        {
+            cell.TraceId = default;
+            cell.SpanId = default;
+            cell.Set = set;
+        }
+
         return true;
     }
 
