@@ -1,15 +1,18 @@
 using System.Diagnostics;
 using Aggregator.Metrics;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 
 namespace Aggregator.Benchmarks;
 
 /// <summary>
 /// Issue 17: counter inc and 16-bucket histogram observe on an existing worker-registry series, with a trace exemplar
 /// and without, in one run. "FromActivity" takes the exemplar from <see cref="Activity.Current"/> at each update, as
-/// instrumented code would.
+/// instrumented code would. Grouped by category, so each ratio is to its own plain update.
 /// </summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class ExemplarBenchmarks
 {
     private const int Ops = 1000;
@@ -50,6 +53,7 @@ public class ExemplarBenchmarks
     public void Cleanup() => _activity?.Stop();
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
+    [BenchmarkCategory("Counter")]
     public void CounterInc_Plain()
     {
         var counter = _counter;
@@ -60,6 +64,7 @@ public class ExemplarBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Ops)]
+    [BenchmarkCategory("Counter")]
     public void CounterInc_Exemplar()
     {
         var counter = _counter;
@@ -70,6 +75,7 @@ public class ExemplarBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Ops)]
+    [BenchmarkCategory("Counter")]
     public void CounterInc_ExemplarFromActivity()
     {
         var counter = _counter;
@@ -79,7 +85,8 @@ public class ExemplarBenchmarks
         }
     }
 
-    [Benchmark(OperationsPerInvoke = Ops)]
+    [Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
+    [BenchmarkCategory("Histogram")]
     public void HistogramObserve_Plain()
     {
         var histogram = _histogram;
@@ -91,6 +98,7 @@ public class ExemplarBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Ops)]
+    [BenchmarkCategory("Histogram")]
     public void HistogramObserve_Exemplar()
     {
         var histogram = _histogram;

@@ -26,14 +26,17 @@ public readonly struct Exemplar
     /// <summary>The label name of a trace exemplar's span id.</summary>
     public const string SpanIdLabel = "span_id";
 
-    private const byte KindTrace = 1;
-    private const byte KindLabels = 2;
+    /// <summary>The kind of a trace exemplar (0 is the empty exemplar).</summary>
+    internal const byte KindTrace = 1;
+
+    /// <summary>The kind of a label exemplar.</summary>
+    internal const byte KindLabels = 2;
 
     private readonly ActivityTraceId _traceId;
     private readonly ActivitySpanId _spanId;
 
-    // A label exemplar's labels and problem, in one object: recording copies the struct into a cell, and each reference
-    // copied into the heap pays a write barrier.
+    // A label exemplar's labels and problem, in one object: each reference a cell stores pays a write barrier, so a label
+    // exemplar's cell stores one and a trace exemplar's two (the ids' hex strings).
     private readonly LabelSet? _set;
     private readonly long _timestampMs;
     private readonly byte _kind;
@@ -73,10 +76,16 @@ public readonly struct Exemplar
 
     internal bool IsTrace => _kind == KindTrace;
 
+    internal byte Kind => _kind;
+
     internal ActivityTraceId TraceId => _traceId;
 
     internal ActivitySpanId SpanId => _spanId;
 
+    internal LabelSet? Set => _set;
+
+    // The given timestamp as stored, for a caller that has checked HasTimestamp.
+    internal long RawTimestampMs => _timestampMs;
 
     /// <summary>
     /// The trace and span of <see cref="Activity.Current"/>, or the empty exemplar when there is none (or its ids are
@@ -97,10 +106,13 @@ public readonly struct Exemplar
         new(_traceId, _spanId, _set, _kind, timestamp.ToUnixTimeMilliseconds(), timed: true);
 
     /// <summary>The exemplar's labels as exposed: trace and span ids in hex, or the given labels.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Labels() => _kind switch
+    public IReadOnlyList<KeyValuePair<string, string>> Labels() => Labels(_kind, _traceId, _spanId, _set);
+
+    /// <summary>The labels of an exemplar kept as its parts (an exemplar cell keeps only the parts its kind uses).</summary>
+    internal static IReadOnlyList<KeyValuePair<string, string>> Labels(byte kind, ActivityTraceId traceId, ActivitySpanId spanId, LabelSet? set) => kind switch
     {
-        KindTrace => [new(TraceIdLabel, _traceId.ToHexString()), new(SpanIdLabel, _spanId.ToHexString())],
-        KindLabels => _set!.Labels,
+        KindTrace => [new(TraceIdLabel, traceId.ToHexString()), new(SpanIdLabel, spanId.ToHexString())],
+        KindLabels => set!.Labels,
         _ => [],
     };
 
@@ -169,5 +181,6 @@ public readonly struct Exemplar
         return text.Append('}').ToString();
     }
 
-    private sealed record LabelSet(KeyValuePair<string, string>[] Labels, string? Problem);
+    /// <summary>A label exemplar's labels and the problem found in them (null when none).</summary>
+    internal sealed record LabelSet(KeyValuePair<string, string>[] Labels, string? Problem);
 }

@@ -90,11 +90,15 @@ public sealed class Counter : MetricFamily<Counter.Child>
         public void Inc(double amount, in Exemplar exemplar)
         {
             Inc(amount);
-            if (!exemplar.IsEmpty)
+            if (!exemplar.IsEmpty && (ExemplarsNeedSlowPath || !ExemplarStore.TryRecord(_exemplars, 0, amount, in exemplar)))
             {
-                ExemplarStore.Record(ref _exemplars, 0, 1, amount, in exemplar, Shared, Family);
+                RecordExemplarSlow(amount, in exemplar);
             }
         }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void RecordExemplarSlow(double amount, in Exemplar exemplar) =>
+            ExemplarStore.RecordSlow(ref _exemplars, 0, 1, amount, in exemplar, Shared, Family.Clock);
 
         internal override SeriesSnapshot Snapshot() => WithExemplars(SnapshotValue());
 

@@ -93,7 +93,7 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
                 Observe(value);
                 if (!exemplar.IsEmpty)
                 {
-                    ExemplarStore.Record(ref _exemplars, BucketIndex(value), _counts.Length, value, in exemplar, Shared, Family);
+                    RecordExemplarSlow(BucketIndex(value), value, in exemplar);
                 }
 
                 return;
@@ -104,8 +104,16 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
             _counts[index]++;
             _sum += value;
             _native?.Observe(value);
-            ExemplarStore.Record(ref _exemplars, index, _counts.Length, value, in exemplar, Shared, Family);
+            if (ExemplarsNeedSlowPath || !ExemplarStore.TryRecord(_exemplars, index, value, in exemplar))
+            {
+                RecordExemplarSlow(index, value, in exemplar);
+            }
         }
+
+        // Out of line, so that the fast path keeps in registers only what it uses.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void RecordExemplarSlow(int index, double value, in Exemplar exemplar) =>
+            ExemplarStore.RecordSlow(ref _exemplars, index, _counts.Length, value, in exemplar, Shared, Family.Clock);
 
         private protected override void RecordSeconds(double seconds) => Observe(seconds);
 

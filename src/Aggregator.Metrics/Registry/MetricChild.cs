@@ -18,6 +18,7 @@ public abstract class MetricChild
 
         // Decided once here so that each hot-path update tests one field.
         NeedsSlowPath = Shared || Stamped;
+        ExemplarsNeedSlowPath = Shared || !ReferenceEquals(family.Clock, TimeProvider.System);
     }
 
     /// <summary>The label values of this series, in the family's label-name order.</summary>
@@ -44,6 +45,12 @@ public abstract class MetricChild
 
     /// <summary>True when an update must be thread-safe or stamp, so the common case costs one test.</summary>
     private protected bool NeedsSlowPath { get; }
+
+    /// <summary>
+    /// True when exemplars must be recorded by <see cref="ExemplarStore.RecordSlow"/>: the registry is shared (a lock), or
+    /// its clock is not the system's (read at each record, where the system clock is <see cref="ExemplarClock"/>).
+    /// </summary>
+    private protected bool ExemplarsNeedSlowPath { get; }
 
     private protected void Stamp() => _timestampMs = Family.Clock.GetUtcNow().ToUnixTimeMilliseconds();
 

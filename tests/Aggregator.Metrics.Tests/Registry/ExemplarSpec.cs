@@ -177,6 +177,83 @@ public sealed class ExemplarSpec
     }
 
     [Fact]
+    public void On_the_system_clock_a_cell_switching_between_trace_and_label_exemplars_keeps_only_the_last_ones_labels()
+    {
+        // The system clock is the path that writes a cell in place with only the references the exemplar's kind uses.
+        var registry = new WorkerRegistry();
+        var counter = registry.Counter("c", "C");
+        var histogram = Hist(registry, "h", [1]);
+        var user = new Exemplar(new KeyValuePair<string, string>("user", "u1"));
+        counter.Inc(1, Exemplar.FromTrace(TraceA, SpanA).WithTimestamp(At(1)));
+        counter.Inc(2, user.WithTimestamp(At(2)));
+        histogram.Observe(0.5, user.WithTimestamp(At(3)));
+        histogram.Observe(0.6, Exemplar.FromTrace(TraceB, SpanB).WithTimestamp(At(4)));
+        histogram.Observe(7, Exemplar.FromTrace(TraceA, SpanA).WithTimestamp(At(5)));
+        histogram.Observe(8, user.WithTimestamp(At(6)));
+        var afterLabels = Collected(registry);
+        counter.Inc(3, Exemplar.FromTrace(TraceB, SpanB).WithTimestamp(At(7)));
+        histogram.Observe(9, Exemplar.FromTrace(TraceB, SpanB).WithTimestamp(At(8)));
+
+        Assert.Equal(
+            [
+                "c {user=\"u1\"} 2 @1600000000002 from []",
+                "h {trace_id=\"4bf92f3577b34da6a3ce929d0e0e4736\",span_id=\"00f067aa0ba902b7\"} 0.6 @1600000000004 from []",
+                "h {user=\"u1\"} 8 @1600000000006 from []",
+            ],
+            afterLabels);
+        Assert.Equal(
+            [
+                "c {trace_id=\"4bf92f3577b34da6a3ce929d0e0e4736\",span_id=\"00f067aa0ba902b7\"} 3 @1600000000007 from []",
+                "h {trace_id=\"4bf92f3577b34da6a3ce929d0e0e4736\",span_id=\"00f067aa0ba902b7\"} 0.6 @1600000000004 from []",
+                "h {trace_id=\"4bf92f3577b34da6a3ce929d0e0e4736\",span_id=\"00f067aa0ba902b7\"} 9 @1600000000008 from []",
+            ],
+            Collected(registry));
+    }
+
+    [Fact]
+    public void On_the_system_clock_an_exemplar_without_a_timestamp_is_stamped_with_the_exemplar_clock()
+    {
+        var registry = new WorkerRegistry();
+        var histogram = Hist(registry, "h", [1]);
+        histogram.Observe(0.5, Exemplar.FromTrace(TraceA, SpanA));
+
+        // The clock only moves forward, so the stamp lies between two readings taken around the second record.
+        var before = ExemplarClock.NowMs;
+        histogram.Observe(0.25, Exemplar.FromTrace(TraceB, SpanB));
+        var after = ExemplarClock.NowMs;
+
+        var exemplar = registry.Collect().Find("h")!.Series[0].Exemplars[0]!;
+        Assert.Equal(0.25, exemplar.Value);
+        Assert.InRange(exemplar.TimestampMs, before, after);
+    }
+
+    [Fact]
+    public void On_the_system_clock_an_invalid_exemplar_after_a_valid_one_throws_after_counting_and_keeps_the_valid_one()
+    {
+        var registry = new WorkerRegistry();
+        var counter = registry.Counter("c", "C");
+        var histogram = Hist(registry, "h", [1]);
+        var bad = new Exemplar(new("span_id", "x"), new("1st", "v"));
+        counter.Inc(1, Exemplar.FromTrace(TraceA, SpanA).WithTimestamp(At(1)));
+        histogram.Observe(0.5, Exemplar.FromTrace(TraceA, SpanA).WithTimestamp(At(2)));
+
+        var counterError = Assert.Throws<ArgumentException>(() => counter.Inc(4, bad));
+        var histogramError = Assert.Throws<ArgumentException>(() => histogram.Observe(0.75, bad));
+
+        const string Problem = "Exemplar label name '1st' is invalid: it must match [a-zA-Z_][a-zA-Z0-9_]* and not start with '__'. The value was recorded without it. (Parameter 'exemplar')";
+        Assert.Equal(Problem, counterError.Message);
+        Assert.Equal(Problem, histogramError.Message);
+        Assert.Equal(5, counter.Unlabelled.Value);
+        Assert.Equal(2, histogram.Unlabelled.Count);
+        Assert.Equal(
+            [
+                "c {trace_id=\"0af7651916cd43dd8448eb211c80319c\",span_id=\"b7ad6b7169203331\"} 1 @1600000000001 from []",
+                "h {trace_id=\"0af7651916cd43dd8448eb211c80319c\",span_id=\"b7ad6b7169203331\"} 0.5 @1600000000002 from []",
+            ],
+            Collected(registry));
+    }
+
+    [Fact]
     public void A_collection_reuses_the_exemplar_it_built_until_a_new_one_is_recorded()
     {
         var registry = Registries.Worker();
@@ -221,6 +298,13 @@ public sealed class ExemplarSpec
         var bucket = snapshot.Find("h")!.Series[0].Exemplars[0]!;
         Assert.Equal(Array.FindIndex(traces, t => t.Item1.ToHexString() == bucket.Labels[0].Value), bucket.Value);
     }
+
+    private static DateTimeOffset At(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(1_600_000_000_000 + ms);
+
+    // Every exemplar of the registry as "family exemplar", in family and bucket order.
+    private static string[] Collected(MetricRegistry registry) =>
+        [.. registry.Collect().Families.OrderBy(f => f.Definition.Name, StringComparer.Ordinal)
+            .SelectMany(f => f.Series.SelectMany(s => s.Exemplars).Where(e => e is not null).Select(e => f.Definition.Name + " " + e))];
 
     private static Histogram Hist(MetricRegistry registry, string name, double[] buckets, params string[] labels) =>
         registry.Histogram(name, new MetricOptions { Help = "H", Buckets = buckets, LabelNames = labels });
