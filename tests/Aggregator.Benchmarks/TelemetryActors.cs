@@ -143,3 +143,23 @@ public sealed class MeteredBenchActor : MeteredReceiveActor
         Receive<TelemetryActors.ExpectFanIn>(logic.Expect);
     }
 }
+
+/// <summary>
+/// <see cref="PlainBenchActor"/> again under another class: the JIT's profile-guided optimization specializes Akka's
+/// shared message path (the actor's virtual calls) for the classes it saw most while profiling, so a second class with
+/// the same code shows what any class other than the favoured one pays.
+/// </summary>
+public sealed class PlainTwinBenchActor : ReceiveActor
+{
+    public PlainTwinBenchActor(int index)
+    {
+        var logic = new TelemetryActors.Logic();
+        Receive<TelemetryActors.Ball>(_ => logic.OnBall(Sender, Self));
+        Receive<TelemetryActors.Item>(i => logic.OnItem(i.Sender, Sender, Self));
+        Receive<TelemetryActors.OtherItem>(i => logic.OnItem(i.Sender, Sender, Self));
+        Receive<TelemetryActors.Ack>(_ => logic.OnAck(Self));
+        Receive<TelemetryActors.StartPingPong>(s => logic.Start(s, Self));
+        Receive<TelemetryActors.StartFanIn>(s => logic.StartSender(s, index, Self));
+        Receive<TelemetryActors.ExpectFanIn>(logic.Expect);
+    }
+}
