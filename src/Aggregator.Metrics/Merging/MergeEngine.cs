@@ -51,6 +51,9 @@ public sealed class MergeEngine
     private Memo? _memo;
     private long _version;
 
+    // Which families' sources held the same label arrays in the same order at the last unfiltered merge.
+    private readonly AlignmentMemo _alignment = new();
+
     /// <summary>Creates an engine.</summary>
     /// <param name="sourceLabel">The label an <c>all</c> gauge's series get: <c>worker</c> at a node, <c>node</c> in a cluster.</param>
     /// <param name="onFirstConflict">Called the first time each (family, reason) conflict is met, to log it.</param>
@@ -75,6 +78,9 @@ public sealed class MergeEngine
 
     /// <summary>How many sources the last merge merged: what it replied, silent sources, pasts, groups and selection state.</summary>
     public int LastMergeSourceCount { get; private set; }
+
+    /// <summary>How many family merges were done position by position because their sources were known to be aligned.</summary>
+    public long AlignedFamilyMerges => _alignment.AlignedMerges;
 
     /// <summary>True when the last merge reused the one before it: unfiltered, with the same inputs and state.</summary>
     public bool LastMergeReused { get; private set; }
@@ -144,7 +150,9 @@ public sealed class MergeEngine
         }
 
         LastMergeSourceCount = sources.Count;
-        var result = SnapshotMerger.Merge(sources);
+        // Only unfiltered merges use the alignment memo: a selection's sources differ from the unfiltered ones, and
+        // alternating between the two would make each forget what the other recorded.
+        var result = SnapshotMerger.Merge(sources, MetricsSnapshot.Empty, unfiltered ? _alignment : null);
         if (result.Conflicts.Count > 0 || _conflictCounts.Count > 0)
         {
             Count(result.Conflicts);

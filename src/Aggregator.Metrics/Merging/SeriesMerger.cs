@@ -33,7 +33,50 @@ internal static class SeriesMerger
         }
     }
 
-    private static SeriesSnapshot[] MergeWays(MetricDefinition definition, IReadOnlyList<SeriesSnapshot[]> inputs)
+    /// <summary>
+    /// As <see cref="Merge(MetricDefinition, IReadOnlyList{SeriesSnapshot[]})"/>, position by position when
+    /// <paramref name="memo"/> knows the inputs from <paramref name="sources"/> to be aligned (see <see cref="AlignmentMemo"/>);
+    /// the result is the same.
+    /// </summary>
+    public static SeriesSnapshot[] Merge(MetricDefinition definition, IReadOnlyList<SeriesSnapshot[]> inputs, AlignmentMemo memo, string family, IReadOnlyList<string> sources)
+    {
+        if (inputs.Count is < 2 or > MaxWays)
+        {
+            return Merge(definition, inputs);
+        }
+
+        if (memo.IsAligned(family, sources, inputs))
+        {
+            return MergeAligned(definition, inputs);
+        }
+
+        var merged = MergeWays(definition, inputs, out var aligned);
+        memo.Record(family, sources, inputs, aligned);
+        return merged;
+    }
+
+    // Every input holds the same label sets in the same order: each position combines every input's series there, in
+    // input order, exactly as MergeWays does when each step ties all inputs.
+    private static SeriesSnapshot[] MergeAligned(MetricDefinition definition, IReadOnlyList<SeriesSnapshot[]> inputs)
+    {
+        var n = inputs[0].Length;
+        var all = inputs.Count == MaxWays ? uint.MaxValue : (1u << inputs.Count) - 1;
+        Span<int> cursor = stackalloc int[inputs.Count];
+        var output = new SeriesSnapshot[n];
+        for (var j = 0; j < n; j++)
+        {
+            cursor.Fill(j);
+            output[j] = Combine(definition, inputs, cursor, all);
+        }
+
+        return output;
+    }
+
+    private static SeriesSnapshot[] MergeWays(MetricDefinition definition, IReadOnlyList<SeriesSnapshot[]> inputs) =>
+        MergeWays(definition, inputs, out _);
+
+    // aligned: every step tied every input, i.e. the inputs hold the same label sets in the same order.
+    private static SeriesSnapshot[] MergeWays(MetricDefinition definition, IReadOnlyList<SeriesSnapshot[]> inputs, out bool aligned)
     {
         var k = inputs.Count;
         Span<int> cursor = stackalloc int[k];
@@ -52,6 +95,8 @@ internal static class SeriesMerger
         var output = new SeriesSnapshot[longest];
         var count = 0;
         var comparer = LabelValuesComparer.Instance;
+        var all = k == MaxWays ? uint.MaxValue : (1u << k) - 1;
+        aligned = true;
         while (true)
         {
             // Find the smallest head label set and every input whose head equals it.
@@ -81,6 +126,8 @@ internal static class SeriesMerger
             {
                 return count == output.Length ? output : output.AsSpan(0, count).ToArray();
             }
+
+            aligned &= ties == all;
 
             if (count == output.Length)
             {

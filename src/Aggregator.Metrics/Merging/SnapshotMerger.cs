@@ -24,7 +24,10 @@ public static class SnapshotMerger
     /// the same walk over the families: <c>Combine(Merge(sources).Snapshot, extra)</c> without a second pass.
     /// </summary>
     /// <exception cref="ArgumentException">Two sources share a name.</exception>
-    public static MergeResult Merge(IEnumerable<MergeSource> sources, MetricsSnapshot extra)
+    public static MergeResult Merge(IEnumerable<MergeSource> sources, MetricsSnapshot extra) => Merge(sources, extra, null);
+
+    /// <summary>As <see cref="Merge(IEnumerable{MergeSource}, MetricsSnapshot)"/>, with a collector's <paramref name="memo"/> of aligned families (same result, less work).</summary>
+    internal static MergeResult Merge(IEnumerable<MergeSource> sources, MetricsSnapshot extra, AlignmentMemo? memo)
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(extra);
@@ -83,7 +86,7 @@ public static class SnapshotMerger
                 }
             }
 
-            var family = MergeFamily(name, members, conflicts);
+            var family = MergeFamily(name, members, conflicts, memo);
             if (family is not null && !TakeSampleNames(family, members, taken, clashes))
             {
                 family = null;
@@ -106,6 +109,7 @@ public static class SnapshotMerger
             merged.Add(extras[nextExtra++]);
         }
 
+        memo?.EndMerge();
         conflicts.AddRange(clashes);
         return new MergeResult(MetricsSnapshot.FromSorted([.. merged]), conflicts);
     }
@@ -128,7 +132,7 @@ public static class SnapshotMerger
             ? new MetricFamilySnapshot(x.Definition, SeriesMerger.Merge(x.Definition, [x.SeriesArray, y.SeriesArray]), validate: false)
             : x;
 
-    private static MetricFamilySnapshot? MergeFamily(string name, List<Member> members, List<MergeConflict> conflicts)
+    private static MetricFamilySnapshot? MergeFamily(string name, List<Member> members, List<MergeConflict> conflicts, AlignmentMemo? memo)
     {
         var winners = PickShape(name, members, conflicts);
         var first = winners[0].Family.Definition;
@@ -163,7 +167,10 @@ public static class SnapshotMerger
             inputs.Add(ExemplarMerge.Attribute(winner.Family.SeriesArray, winner.Source.SourceLabels));
         }
 
-        return new MetricFamilySnapshot(definition, SeriesMerger.Merge(definition, inputs), validate: false);
+        var series = memo is null
+            ? SeriesMerger.Merge(definition, inputs)
+            : SeriesMerger.Merge(definition, inputs, memo, name, [.. winners.Select(w => w.Source.Name)]);
+        return new MetricFamilySnapshot(definition, series, validate: false);
     }
 
     /// <summary>Keeps the members of the most common shape and reports the others, one conflict per reason.</summary>
