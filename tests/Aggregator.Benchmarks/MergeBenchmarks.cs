@@ -22,6 +22,10 @@ public class MergeBenchmarks
     private MergeSource[] _disjoint = null!;
     private MergeSource[] _mixed = null!;
     private MergeEngine _engine = null!;
+    private MergeSource[][] _sameTwice = null!;
+    private MergeEngine _changingEngine = null!;
+    private AlignmentMemo _memo = null!;
+    private int _turn;
 
     [GlobalSetup]
     public void Setup()
@@ -30,6 +34,31 @@ public class MergeBenchmarks
         _disjoint = [.. Enumerable.Range(0, Workers).Select(w => Source(w, DisjointCounters))];
         _mixed = [.. Enumerable.Range(0, Workers).Select(w => Source(w, Mixed))];
         _engine = new MergeEngine();
+
+        // The same workers collected twice with every value changed in between, as consecutive collections are: the
+        // same label arrays, other values.
+        var registries = Enumerable.Range(0, Workers).Select(w =>
+        {
+            var registry = new WorkerRegistry();
+            SameCounters(registry, w);
+            return registry;
+        }).ToArray();
+        _sameTwice = new MergeSource[2][];
+        for (var turn = 0; turn < 2; turn++)
+        {
+            _sameTwice[turn] = [.. registries.Select((r, w) => new MergeSource($"worker-{w}", r.Collect()))];
+            foreach (var registry in registries)
+            {
+                var counter = registry.Counter("requests_total", "Requests.", "route", "code");
+                for (var i = 0; i < Series; i++)
+                {
+                    counter.WithLabels(Route(i / 10), Code(i % 10)).Inc();
+                }
+            }
+        }
+
+        _changingEngine = new MergeEngine();
+        _memo = new AlignmentMemo();
     }
 
     /// <summary>8 workers × the same 10,000 counter series: every output series adds 8 inputs.</summary>
@@ -47,6 +76,25 @@ public class MergeBenchmarks
     /// <summary>The stateful engine a collector runs on the same-series case (keeps each source's monotonic part).</summary>
     [Benchmark]
     public MergeResult EngineSame8x10k() => _engine.Merge(_same);
+
+    /// <summary>
+    /// The engine on the same-series case with every value changing between merges (it alternates between two
+    /// collections of the same workers): no merge can be reused whole, but the sources' label arrays are the ones the
+    /// last merge found aligned, so each merges in place.
+    /// </summary>
+    [Benchmark]
+    public MergeResult EngineSame8x10kChanging() => _changingEngine.Merge(_sameTwice[_turn++ & 1]);
+
+    /// <summary>
+    /// <see cref="Same8x10k"/> through an alignment memo, alternating between two collections of the same workers:
+    /// what a collector's merge costs when the workers hand the label arrays the last merge found aligned.
+    /// </summary>
+    [Benchmark]
+    public MergeResult Same8x10kAligned() => SnapshotMerger.Merge(_sameTwice[_turn++ & 1], MetricsSnapshot.Empty, _memo);
+
+    /// <summary><see cref="Same8x10k"/> on the same alternating collections, without the memo, for the ratio.</summary>
+    [Benchmark]
+    public MergeResult Same8x10kAlternating() => SnapshotMerger.Merge(_sameTwice[_turn++ & 1]);
 
     private static MergeSource Source(int worker, Action<WorkerRegistry, int> fill)
     {
