@@ -13,7 +13,9 @@ namespace Aggregator.Metrics.Merging;
 /// <item>per selection, in a bounded least-recently-used cache: what the selection needs beyond that (the retired
 /// sources it matched one by one, whose group it does not cover whole; the sources' answers to it when they differ from
 /// the unfiltered ones);</item>
-/// <item>conflict counts in <c>aggregator_merge_conflicts_total{family,reason}</c>, each reported once.</item>
+/// <item>conflict counts in <c>aggregator_merge_conflicts_total{family,reason}</c>, each reported once;</item>
+/// <item>for the last unfiltered merge, its result and inputs (reused whole while nothing changes) and which families'
+/// sources were aligned position by position (merged in place while they hand the same label arrays).</item>
 /// </list>
 /// An unfiltered merge (no selection) sees everything and is exact. A selection sees the live and restarted sources it
 /// matches, the groups it covers whole, and the retirements it matched since it entered the cache: it is monotonic
