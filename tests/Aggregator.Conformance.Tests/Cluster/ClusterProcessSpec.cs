@@ -22,8 +22,10 @@ public sealed partial class ClusterProcessSpec : IDisposable
     // The cluster collection timeout the nodes are configured with (their HOCON file below).
     private static readonly TimeSpan ClusterTimeout = TimeSpan.FromSeconds(2);
 
-    // Rendering and HTTP on top of a collection that waits the whole timeout.
-    private static readonly TimeSpan ScrapeMargin = TimeSpan.FromSeconds(1);
+    // Rendering and HTTP on top of a collection that waits the whole timeout, on 2 cores shared with the other
+    // conformance classes running in parallel: run alone, the scrapes right after the SIGKILL take 2.01-2.03 s; in a
+    // full run one took 3.41 s (its collection 2.02 s of it), past the 1 s margin this spec first had.
+    private static readonly TimeSpan ScrapeMargin = TimeSpan.FromSeconds(2);
 
     private readonly ITestOutputHelper _output;
     private readonly string _temp = Directory.CreateTempSubdirectory("aggregator-cluster-").FullName;
