@@ -4,24 +4,24 @@ using Aggregator.Metrics;
 namespace Aggregator.Cluster.Serialization;
 
 /// <summary>
-/// A series' exemplars on the wire (snapshot format version 3, written only for series that have exemplars, behind the
+/// A series' exemplars on the wire (snapshot format version 4, written only for series that have exemplars, behind the
 /// series flag <c>HasExemplars</c>): the number of cells (1 for a counter, one per bucket for a histogram), then per
 /// cell 0 for none, or the label count plus 1, each label's name as a string reference and its value inline (trace ids
 /// are unique, so the string table would only grow with them), the value as 8 raw bytes, the timestamp as a zigzag
 /// varint of epoch milliseconds, and the sources (count, then name and value as string references).
 /// </summary>
 /// <remarks>
-/// Snapshots without exemplars are written exactly as version 2, under the version-2 manifests, so nodes one version
-/// older keep reading them; a reply with exemplars travels under a version-3 manifest, which an older node refuses
-/// with "AggregatorSerializer does not know manifest …" in its log (its collector then counts the node as not
-/// answering for that collection).
+/// Snapshots without exemplars are written as before (version 2, or 3 with native histograms), under the manifests
+/// older nodes read; a reply with exemplars travels under a version-4 manifest (<c>ACR4</c>, <c>ACK2</c>), which an
+/// older node refuses with "AggregatorSerializer does not know manifest …" in its log (its collector then counts the
+/// node as not answering for that collection).
 /// </remarks>
 internal static class ExemplarCodec
 {
-    // A counter has one cell, a histogram one per bucket; the decoder checks the count against the family's shape.
+    // The most labels (and source labels) one exemplar may carry on the wire: the 128-character limit allows fewer.
     private const int MaxLabels = 64;
 
-    /// <summary>Whether any series of <paramref name="snapshot"/> carries an exemplar (and so needs format version 3).</summary>
+    /// <summary>Whether any series of <paramref name="snapshot"/> carries an exemplar (and so needs format version 4).</summary>
     public static bool Any(MetricsSnapshot? snapshot)
     {
         if (snapshot is null)
@@ -54,12 +54,15 @@ internal static class ExemplarCodec
     /// receiving node.
     /// </summary>
     public static bool Carries(MetricDefinition definition, in SeriesSnapshot series) =>
-        series.Exemplars.Count > 0 && series.Exemplars.Count == definition.Type switch
-        {
-            MetricType.Counter => 1,
-            MetricType.Histogram => definition.Buckets.Count + 1,
-            _ => -1,
-        };
+        series.Exemplars.Count > 0 && series.Exemplars.Count == CellCount(definition);
+
+    /// <summary>How many exemplar cells a series of <paramref name="definition"/> has: one for a counter, one per bucket (+Inf included) for a histogram, -1 for types without exemplars.</summary>
+    private static int CellCount(MetricDefinition definition) => definition.Type switch
+    {
+        MetricType.Counter => 1,
+        MetricType.Histogram => definition.Buckets.Count + 1,
+        _ => -1,
+    };
 
     /// <summary>Writes <paramref name="exemplars"/> (not empty).</summary>
     public static void Write(BinaryEncoder body, IReadOnlyList<ExemplarSnapshot?> exemplars, Action<string> writeRef)
@@ -94,12 +97,12 @@ internal static class ExemplarCodec
     /// <summary>Reads what <see cref="Write"/> wrote for a series of <paramref name="definition"/>.</summary>
     public static ExemplarSnapshot?[] Read(ref BinaryDecoder reader, MetricDefinition definition, IReadOnlyList<string> table)
     {
-        var expected = definition.Type switch
+        var expected = CellCount(definition);
+        if (expected < 0)
         {
-            MetricType.Counter => 1,
-            MetricType.Histogram => definition.Buckets.Count + 1,
-            _ => throw new SerializationException($"Family '{definition.Name}' is a {definition.Type}, which has no exemplars."),
-        };
+            throw new SerializationException($"Family '{definition.Name}' is a {definition.Type}, which has no exemplars.");
+        }
+
         var count = reader.ReadCount(expected);
         if (count != expected)
         {

@@ -37,7 +37,7 @@ internal static class SeriesCodec
         HasCreated = 4,
         CreatedInMilliseconds = 8,
 
-        // Format version 3: the series' exemplars follow (see ExemplarCodec).
+        // Format version 4: the series' exemplars follow (see ExemplarCodec).
         HasExemplars = 16,
     }
 
