@@ -28,7 +28,7 @@ internal sealed class FamilyEncoding
     private FamilyEncoding(MetricDefinition definition, bool openMetrics, EscapingScheme escaping)
     {
         var name = definition.Name;
-        LegacyNames = MetricNames.IsValidMetricName(name) && definition.LabelNamesArray.All(NameEscaping.IsLegacyLabelName);
+        LegacyNames = NameEscaping.HasLegacyNames(definition);
         Escaping = LegacyNames ? EscapingScheme.Underscores : escaping;
         var quoted = Escaping == EscapingScheme.AllowUtf8 && !MetricNames.IsValidMetricName(name);
         var escaped = NameEscaping.EscapeMetricName(name, Escaping);
@@ -124,7 +124,9 @@ internal sealed class FamilyEncoding
             return underscores;
         }
 
-        return tables[(int)escaping].GetValue(definition, d => new FamilyEncoding(d, openMetrics, escaping));
+        // Looked up first: the factory captures the scheme, and would cost an allocation on every scrape.
+        var table = tables[(int)escaping];
+        return table.TryGetValue(definition, out var escaped) ? escaped : table.GetValue(definition, d => new FamilyEncoding(d, openMetrics, escaping));
     }
 
     private static byte[] Encode(string text) => Encoding.UTF8.GetBytes(text);
@@ -135,7 +137,7 @@ internal sealed class FamilyEncoding
 
     /// <summary>A label name as written: escaped by the scheme, and quoted under allow-utf-8 when it is not a legacy name.</summary>
     private static byte[] LabelName(string label, EscapingScheme escaping) =>
-        escaping == EscapingScheme.AllowUtf8 && !NameEscaping.IsLegacyLabelName(label)
+        escaping == EscapingScheme.AllowUtf8 && !MetricNames.HasLegacyLabelCharacters(label)
             ? Quote(label)
             : Encode(NameEscaping.EscapeLabelName(label, escaping));
 

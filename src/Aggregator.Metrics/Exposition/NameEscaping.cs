@@ -114,24 +114,14 @@ public static class NameEscaping
     public static string EscapeLabelName(string name, EscapingScheme scheme)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return scheme == EscapingScheme.AllowUtf8 || name.Length == 0 || IsLegacyLabelName(name)
+        return scheme == EscapingScheme.AllowUtf8 || name.Length == 0 || MetricNames.HasLegacyLabelCharacters(name)
             ? name
             : Rewrite(name, scheme, label: true);
     }
 
-    /// <summary>Whether every character of <paramref name="name"/> is legacy in a label name (the <c>__</c> prefix is not escaping's concern).</summary>
-    internal static bool IsLegacyLabelName(string name)
-    {
-        for (var i = 0; i < name.Length; i++)
-        {
-            if (!IsLegacy(name[i], i == 0, label: true))
-            {
-                return false;
-            }
-        }
-
-        return name.Length > 0;
-    }
+    /// <summary>Whether the family's metric and label names are all legacy names, which no scheme changes.</summary>
+    internal static bool HasLegacyNames(MetricDefinition definition) =>
+        MetricNames.IsValidMetricName(definition.Name) && Array.TrueForAll(definition.LabelNamesArray, MetricNames.HasLegacyLabelCharacters);
 
     private static string Rewrite(string name, EscapingScheme scheme, bool label)
     {

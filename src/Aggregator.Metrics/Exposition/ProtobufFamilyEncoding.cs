@@ -23,7 +23,7 @@ internal sealed class ProtobufFamilyEncoding
     {
         // Protobuf holds any name as a string: nothing is quoted. Escaped names are the escaped family name with the
         // suffix after it, as the line formats write them, so one scrape stores the same names whatever the format.
-        LegacyNames = MetricNames.IsValidMetricName(definition.Name) && definition.LabelNamesArray.All(NameEscaping.IsLegacyLabelName);
+        LegacyNames = NameEscaping.HasLegacyNames(definition);
         var name = NameEscaping.EscapeMetricName(definition.Name, escaping) + SampleNames.Single(definition.Type, string.Empty);
         var nameLength = ProtobufWire.Utf8Length(name);
         var helpLength = ProtobufWire.Utf8Length(definition.Help);
@@ -66,8 +66,13 @@ internal sealed class ProtobufFamilyEncoding
     public static ProtobufFamilyEncoding Of(MetricDefinition definition, EscapingScheme escaping = EscapingScheme.Underscores)
     {
         var underscores = Encodings[(int)EscapingScheme.Underscores].GetValue(definition, static d => new ProtobufFamilyEncoding(d, EscapingScheme.Underscores));
-        return escaping == EscapingScheme.Underscores || underscores.LegacyNames
-            ? underscores
-            : Encodings[(int)escaping].GetValue(definition, d => new ProtobufFamilyEncoding(d, escaping));
+        if (escaping == EscapingScheme.Underscores || underscores.LegacyNames)
+        {
+            return underscores;
+        }
+
+        // Looked up first: the factory captures the scheme, and would cost an allocation on every scrape.
+        var table = Encodings[(int)escaping];
+        return table.TryGetValue(definition, out var escaped) ? escaped : table.GetValue(definition, d => new ProtobufFamilyEncoding(d, escaping));
     }
 }

@@ -27,9 +27,17 @@ public static class MetricNames
     }
 
     /// <summary>Whether <paramref name="name"/> matches <c>[a-zA-Z_][a-zA-Z0-9_]*</c> and does not start with <c>__</c>.</summary>
-    public static bool IsValidLabelName(string? name)
+    public static bool IsValidLabelName(string? name) =>
+        !string.IsNullOrEmpty(name) && !name.StartsWith("__", StringComparison.Ordinal) && HasLegacyLabelCharacters(name);
+
+    /// <summary>
+    /// Whether <paramref name="name"/> is not empty and made of the characters a legacy label name may hold
+    /// (<c>[a-zA-Z_][a-zA-Z0-9_]*</c>), whatever its prefix: the reserved <c>__</c> is the declaration's concern, not
+    /// the exposition's.
+    /// </summary>
+    internal static bool HasLegacyLabelCharacters(string name)
     {
-        if (string.IsNullOrEmpty(name) || name.StartsWith("__", StringComparison.Ordinal))
+        if (name.Length == 0)
         {
             return false;
         }
