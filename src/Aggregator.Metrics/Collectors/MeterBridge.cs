@@ -18,13 +18,13 @@ namespace Aggregator.Metrics.Collectors;
 /// still added (<c>http.server.request.duration_seconds</c>, label <c>http.request.method</c>), as OpenTelemetry's
 /// Prometheus translation without UTF-8 escaping does: a scraper asking <c>escaping=allow-utf-8</c> sees them intact,
 /// and any other sees them escaped, under the default <c>underscores</c> exactly as the legacy renaming gives them.
-/// </remarks>
-/// <remarks>
+/// <para>
 /// An instrument yields a family only once it has published: a synchronous one at its first measurement, an observable
 /// one at its first observation other than zero (from then on every observation is shown, zeros included). An
 /// observable callback cannot say "nothing yet" except by returning zero, and some poll a component the process never
 /// loads: .NET's MsQuic meter reports some forty counters and gauges of zeros on a node that never uses QUIC. The
 /// families are <see cref="MetricDefinition.PerNode"/>: instruments measure the process they run in.
+/// </para>
 /// <para>
 /// Exemplars: a <see cref="MeterListener"/> callback receives the measurement and its tags, nothing more (.NET 10 has
 /// no exemplar API there), so a synchronous counter's or histogram's measurement takes <see cref="Activity.Current"/>
@@ -121,9 +121,7 @@ public sealed class MeterBridge : IDisposable
     public static string PrometheusName(string instrumentName, string? unit, NameValidation nameValidation)
     {
         ArgumentNullException.ThrowIfNull(instrumentName);
-        var name = nameValidation == NameValidation.Utf8 && MetricNames.IsValidUtf8Name(instrumentName)
-            ? instrumentName
-            : Sanitize(instrumentName, allowColon: true);
+        var name = Keep(instrumentName, nameValidation) ? instrumentName : Sanitize(instrumentName, allowColon: true);
         var suffix = UnitSuffix(unit);
         return suffix.Length == 0 || name.EndsWith("_" + suffix, StringComparison.Ordinal) ? name : name + "_" + suffix;
     }
@@ -144,6 +142,10 @@ public sealed class MeterBridge : IDisposable
         _ when unit.StartsWith('{') => string.Empty,
         _ => Sanitize(unit, allowColon: false).Trim('_'),
     };
+
+    // Under UTF-8 validation a name that is one is kept as declared; any other is renamed.
+    private static bool Keep(string name, NameValidation nameValidation) =>
+        nameValidation == NameValidation.Utf8 && MetricNames.IsValidUtf8Name(name);
 
     private static string Sanitize(string text, bool allowColon)
     {
@@ -330,9 +332,7 @@ public sealed class MeterBridge : IDisposable
             var labels = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var tag in tags)
             {
-                var name = nameValidation == NameValidation.Utf8 && MetricNames.IsValidUtf8Name(tag.Key)
-                    ? tag.Key
-                    : Sanitize(tag.Key, allowColon: false);
+                var name = Keep(tag.Key, nameValidation) ? tag.Key : Sanitize(tag.Key, allowColon: false);
                 if (name.StartsWith("__", StringComparison.Ordinal))
                 {
                     name = "tag" + name;

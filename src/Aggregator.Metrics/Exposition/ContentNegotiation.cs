@@ -21,8 +21,9 @@ public static class ContentNegotiation
     /// <c>application/*</c>; protobuf matches only <c>application/vnd.google.protobuf</c> with
     /// <c>proto=io.prometheus.client.MetricFamily</c> and <c>encoding=delimited</c>, what is written (without them the
     /// range names no message, and a wildcard does not show that the client reads a binary format). A range with any
-    /// other version does not match, and other parameters are ignored. The higher q wins; on a tie the format whose deciding range comes first in the header,
-    /// and when one range decides several, text, then OpenMetrics, then protobuf. Elements that do not parse, or whose
+    /// other version does not match, and other parameters are ignored. The higher q wins; on a tie the format whose
+    /// deciding range comes first in the header, and when one range decides several, text, then OpenMetrics, then
+    /// protobuf. Elements that do not parse, or whose
     /// q is not a number from 0 to 1, are ignored. When the header refuses every format, names none, or is missing,
     /// text 0.0.4 is served anyway rather than a 406, as Prometheus' own client libraries do: every scraper reads it,
     /// and a scrape answered with 406 records nothing.

@@ -14,7 +14,6 @@ internal sealed class OpenMetricsFormatWriter : LineFormatWriter
     {
     }
 
-
     /// <inheritdoc />
     public override ExpositionFormat Format => ExpositionFormat.OpenMetrics;
 

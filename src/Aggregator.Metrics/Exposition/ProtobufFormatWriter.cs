@@ -70,7 +70,6 @@ internal sealed class ProtobufFormatWriter : FormatWriter
     {
     }
 
-
     /// <inheritdoc />
     public override ExpositionFormat Format => ExpositionFormat.Protobuf;
 

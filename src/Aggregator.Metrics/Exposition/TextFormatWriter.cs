@@ -14,7 +14,6 @@ internal sealed class TextFormatWriter : LineFormatWriter
     {
     }
 
-
     /// <inheritdoc />
     public override ExpositionFormat Format => ExpositionFormat.Text;
 

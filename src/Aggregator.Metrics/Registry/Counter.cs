@@ -100,10 +100,11 @@ public sealed class Counter : MetricFamily<Counter.Child>
         private void RecordExemplarSlow(double amount, in Exemplar exemplar) =>
             ExemplarStore.RecordSlow(ref _exemplars, 0, 1, amount, in exemplar, Shared, Family.Clock);
 
-        internal override SeriesSnapshot Snapshot() => WithExemplars(SnapshotValue());
-
-        private SeriesSnapshot WithExemplars(SeriesSnapshot series) =>
-            _exemplars is null ? series : series.WithExemplars(ExemplarStore.Collect(_exemplars, Shared));
+        internal override SeriesSnapshot Snapshot()
+        {
+            var series = SnapshotValue();
+            return _exemplars is null ? series : series.WithExemplars(ExemplarStore.Collect(_exemplars, Shared));
+        }
 
         private SeriesSnapshot SnapshotValue()
         {

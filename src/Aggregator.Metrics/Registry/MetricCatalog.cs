@@ -28,7 +28,7 @@ public sealed class MetricCatalog
             throw new ArgumentOutOfRangeException(nameof(options), Options.MaxSeriesPerFamily, "MaxSeriesPerFamily must be at least 1.");
         }
 
-        if (Options.Namespace.Length > 0 && !MetricNames.IsValidMetricName(Options.Namespace, Options.NameValidation))
+        if (Options.Namespace.Length > 0)
         {
             MetricNames.ValidateMetricName(Options.Namespace, Options.NameValidation);
         }

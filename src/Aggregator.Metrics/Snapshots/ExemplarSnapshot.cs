@@ -25,14 +25,8 @@ public sealed class ExemplarSnapshot
     public ExemplarSnapshot(KeyValuePair<string, string>[] labels, double value, long timestampMs, KeyValuePair<string, string>[]? sources = null)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        foreach (var label in sources is null ? labels : [.. labels, .. sources])
-        {
-            if (!MetricNames.IsValidLabelName(label.Key) || label.Value is null)
-            {
-                throw new ArgumentException($"Exemplar label '{label.Key}' has an invalid name or a null value.", nameof(labels));
-            }
-        }
-
+        Validate(labels, nameof(labels));
+        Validate(sources ?? [], nameof(sources));
         _labels = labels;
         Value = value;
         TimestampMs = timestampMs;
@@ -146,6 +140,17 @@ public sealed class ExemplarSnapshot
         }
 
         return [.. _labels, .. _sources.Where((_, i) => fits[i])];
+    }
+
+    private static void Validate(KeyValuePair<string, string>[] labels, string parameter)
+    {
+        foreach (var label in labels)
+        {
+            if (!MetricNames.IsValidLabelName(label.Key) || label.Value is null)
+            {
+                throw new ArgumentException($"Exemplar label '{label.Key}' has an invalid name or a null value.", parameter);
+            }
+        }
     }
 
     private static int ComparePairs(KeyValuePair<string, string>[] a, KeyValuePair<string, string>[] b)
