@@ -24,6 +24,9 @@ internal sealed class NodeCollectorActor : FanOutCollector<NodeCollectorActor.Co
     private readonly MergeEngine _engine;
     private readonly Dictionary<IActorRef, string> _workers = [];
 
+    // The shared registry's last unfiltered snapshot, whose unchanged families the next collection hands back as is.
+    private MetricsSnapshot? _lastShared;
+
     public NodeCollectorActor(AggregatorExtension extension)
         : base(extension.Settings.CollectionTimeout)
     {
@@ -55,7 +58,7 @@ internal sealed class NodeCollectorActor : FanOutCollector<NodeCollectorActor.Co
         var families = request.Families ?? FamilyFilter.All;
         var sources = completed.Answered
             .Select(a => new MergeSource(a.Target.MergeName, a.Snapshot, WorkerLevel))
-            .Append(new MergeSource("shared", _extension.Shared.Collect(families), WorkerLevel))
+            .Append(new MergeSource("shared", CollectShared(families), WorkerLevel))
             .ToArray();
         var merged = _engine.Merge(sources, completed.Missing.Select(m => m.MergeName), selection.IsAll ? null : selection, families);
         if (families.IsAll && selection.Equals(_extension.Settings.Workers))
@@ -76,6 +79,17 @@ internal sealed class NodeCollectorActor : FanOutCollector<NodeCollectorActor.Co
 
         self = families.Apply(self);
         return new NodeCollectorProtocol.CollectReply(SnapshotMerger.Combine(merged.Snapshot, self), answered, missing);
+    }
+
+    private MetricsSnapshot CollectShared(FamilyFilter families)
+    {
+        var snapshot = _extension.Shared.Collect(families, _lastShared);
+        if (families.IsAll)
+        {
+            _lastShared = snapshot;
+        }
+
+        return snapshot;
     }
 
     private FanOutTarget Target(IActorRef worker, string path, FamilyFilter families) => new(

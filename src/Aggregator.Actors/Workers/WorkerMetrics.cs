@@ -18,6 +18,10 @@ public sealed class WorkerMetrics
     private readonly IActorRef _self;
     private readonly IActorRef _collector;
 
+    // The last unfiltered reply: the families that did not change since are handed back as the same instances, so a
+    // worker allocates only for what changed, and the collector holds (and compares) one copy of the rest.
+    private MetricsSnapshot? _lastReply;
+
     private WorkerMetrics(AggregatorExtension extension, IActorContext context)
     {
         _self = context.Self;
@@ -50,7 +54,13 @@ public sealed class WorkerMetrics
         }
 
         Telemetry?.BeforeCollect();
-        sender.Tell(new NodeCollectorProtocol.CollectSnapshotReply(request.RequestId, Registry.Collect(request.Families ?? FamilyFilter.All)), _self);
+        var snapshot = Registry.Collect(request.Families ?? FamilyFilter.All, _lastReply);
+        if (request.Families is null)
+        {
+            _lastReply = snapshot;
+        }
+
+        sender.Tell(new NodeCollectorProtocol.CollectSnapshotReply(request.RequestId, snapshot), _self);
         return true;
     }
 

@@ -78,7 +78,7 @@ public sealed class Info : MetricFamily
         }
     }
 
-    internal override MetricFamilySnapshot Collect()
+    internal override MetricFamilySnapshot Collect(MetricFamilySnapshot? previous = null)
     {
         string[]? values;
         long stamp;
@@ -92,6 +92,12 @@ public sealed class Info : MetricFamily
             {
                 (values, stamp) = (_labelValues, _timestampMs);
             }
+        }
+
+        if (previous is not null && ReferenceEquals(previous.Definition, Definition)
+            && (values is null ? previous.SeriesArray.Length == 0 : previous.SeriesArray is [var last] && last.SameAs(SeriesSnapshot.ForValue(values, 1, stamp))))
+        {
+            return previous;
         }
 
         SeriesSnapshot[] series = values is null ? [] : [SeriesSnapshot.ForValue(values, 1, stamp)];

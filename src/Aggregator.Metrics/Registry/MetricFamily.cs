@@ -28,7 +28,11 @@ public abstract class MetricFamily
 
     internal TimeProvider Clock => Registry.Catalog.Options.TimeProvider;
 
-    internal abstract MetricFamilySnapshot Collect();
+    /// <summary>
+    /// A snapshot of the family; <paramref name="previous"/> itself (no copy) when it is this family's earlier snapshot
+    /// and every series still holds the same values.
+    /// </summary>
+    internal abstract MetricFamilySnapshot Collect(MetricFamilySnapshot? previous = null);
 
     /// <summary>The series sorted by label values, for streaming them without a snapshot; null where there are none to stream.</summary>
     internal virtual MetricChild[]? SortedChildren() => null;

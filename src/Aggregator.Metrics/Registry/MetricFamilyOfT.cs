@@ -69,17 +69,34 @@ public abstract class MetricFamily<TChild> : MetricFamily
         }
     }
 
-    internal override MetricFamilySnapshot Collect()
+    internal override MetricFamilySnapshot Collect(MetricFamilySnapshot? previous = null)
     {
         var children = SortedChildren();
 
-        var series = new SeriesSnapshot[children.Length];
-        for (var i = 0; i < series.Length; i++)
+        // Copy on change: while every series equals the previous snapshot's at its position, nothing is allocated, so a
+        // worker whose family did not change hands back the same instance (and the collector's merge is reused).
+        var before = previous is not null && ReferenceEquals(previous.Definition, Definition) && previous.SeriesArray.Length == children.Length
+            ? previous.SeriesArray
+            : null;
+        SeriesSnapshot[]? series = before is null ? new SeriesSnapshot[children.Length] : null;
+        for (var i = 0; i < children.Length; i++)
         {
-            series[i] = children[i].Snapshot();
+            var snapshot = children[i].Snapshot();
+            if (series is null)
+            {
+                if (snapshot.SameAs(before![i]))
+                {
+                    continue;
+                }
+
+                series = new SeriesSnapshot[children.Length];
+                before.AsSpan(0, i).CopyTo(series);
+            }
+
+            series[i] = snapshot;
         }
 
-        return new MetricFamilySnapshot(Definition, series, validate: false);
+        return series is null ? previous! : new MetricFamilySnapshot(Definition, series, validate: false);
     }
 
     private protected abstract TChild CreateChild(string[] labelValues);

@@ -224,38 +224,40 @@ public abstract class MetricRegistry
     /// (custom collectors still run, since their families are only known once they have). In a worker registry, only
     /// the owner may call it.
     /// </summary>
-    public MetricsSnapshot Collect(FamilyFilter families)
+    public MetricsSnapshot Collect(FamilyFilter families) => Collect(families, previous: null);
+
+    /// <summary>
+    /// Takes an immutable snapshot of the families <paramref name="families"/> selects, handing back the family snapshots
+    /// of <paramref name="previous"/> (this registry's earlier collection) whose series all still hold the same values,
+    /// instead of copying them again; <paramref name="previous"/> itself when nothing changed at all. A worker answering
+    /// collection after collection allocates only for the families that changed, and a collector's merge recognizes the
+    /// unchanged ones by reference. In a worker registry, only the owner may call it.
+    /// </summary>
+    /// <param name="families">The families to collect.</param>
+    /// <param name="previous">What an earlier collection of this registry returned, or null.</param>
+    public MetricsSnapshot Collect(FamilyFilter families, MetricsSnapshot? previous)
     {
         ArgumentNullException.ThrowIfNull(families);
         var gathered = Gather();
-        if (families.IsAll)
-        {
-            var all = new MetricFamilySnapshot[gathered.Count];
-            for (var i = 0; i < all.Length; i++)
-            {
-                all[i] = gathered[i].Snapshot ?? gathered[i].Family!.Collect();
-            }
-
-            return MetricsSnapshot.FromSorted(all);
-        }
-
-        var snapshots = new List<MetricFamilySnapshot>(gathered.Count);
+        var snapshots = new MetricFamilySnapshot[gathered.Count];
+        var count = 0;
+        var unchanged = previous is not null;
         foreach (var family in gathered)
         {
-            if (family.Snapshot is { } snapshot)
+            if (!families.Matches(family.Definition))
             {
-                if (families.Matches(snapshot.Definition))
-                {
-                    snapshots.Add(snapshot);
-                }
+                continue;
             }
-            else if (families.Matches(family.Family!.Definition))
-            {
-                snapshots.Add(family.Family.Collect());
-            }
+
+            var before = previous?.Find(family.Definition.Name);
+            var snapshot = family.Snapshot ?? family.Family!.Collect(before);
+            unchanged = unchanged && count < previous!.FamiliesArray.Length && ReferenceEquals(snapshot, previous.FamiliesArray[count]);
+            snapshots[count++] = snapshot;
         }
 
-        return MetricsSnapshot.FromSorted([.. snapshots]);
+        return unchanged && count == previous!.FamiliesArray.Length
+            ? previous
+            : MetricsSnapshot.FromSorted(count == snapshots.Length ? snapshots : snapshots[..count]);
     }
 
     /// <summary>

@@ -122,6 +122,24 @@ public sealed class NodeCollectorSpec : TestKit
     }
 
     [Fact]
+    public async Task A_worker_whose_families_did_not_change_answers_with_its_previous_snapshot()
+    {
+        var worker = Sys.ActorOf(Props.Create<CounterWorker>(), "unchanged");
+        await worker.Ask<string>(new CounterWorker.Add(2), TimeSpan.FromSeconds(3));
+
+        var first = await worker.Ask<NodeCollectorProtocol.CollectSnapshotReply>(new NodeCollectorProtocol.CollectSnapshot(1), TimeSpan.FromSeconds(3));
+        var second = await worker.Ask<NodeCollectorProtocol.CollectSnapshotReply>(new NodeCollectorProtocol.CollectSnapshot(2), TimeSpan.FromSeconds(3));
+        await worker.Ask<string>(new CounterWorker.Add(3), TimeSpan.FromSeconds(3));
+        var third = await worker.Ask<NodeCollectorProtocol.CollectSnapshotReply>(new NodeCollectorProtocol.CollectSnapshot(3), TimeSpan.FromSeconds(3));
+
+        Assert.Equal((1, 2, 3), (first.RequestId, second.RequestId, third.RequestId));
+        Assert.Same(first.Snapshot, second.Snapshot);
+        Assert.NotSame(second.Snapshot, third.Snapshot);
+        Assert.Equal(2.0, second.Snapshot.Find("jobs")!.Series.Single().Value);
+        Assert.Equal(5.0, third.Snapshot.Find("jobs")!.Series.Single().Value);
+    }
+
+    [Fact]
     public async Task A_family_filter_reaches_the_workers_which_answer_the_selected_families_alone()
     {
         var probe = CreateTestProbe();
