@@ -6,7 +6,7 @@ namespace Aggregator.Benchmarks;
 /// <summary>
 /// Runs the benchmarks. <c>--smoke</c> runs each benchmark method once in this process (CI: they keep building and
 /// running; nothing is measured), and the churn and selections runners at a small size. <c>memory</c> reports bytes
-/// per series; <c>scrape-node</c> and <c>scrape-cluster</c> run the end-to-end scrape cases; <c>large-node [N]</c> a
+/// per series; <c>scrape-node</c> and <c>scrape-cluster [scrapes]</c> run the end-to-end scrape cases; <c>large-node [N]</c> a
 /// cluster scrape of a node holding N series (default 2,000,000); <c>node-curve [sizes]</c> clusters of 3, 10 and 30
 /// actor systems in this process; <c>churn [N]</c> (default
 /// 1,000,000 short-lived workers) and <c>selections [N]</c> (default 10,000 distinct selections) the state-growth cases;
@@ -56,7 +56,7 @@ public static class Program
                 await StatusRunner.RunAsync();
                 return 0;
             case "scrape-cluster":
-                await ScrapeRunner.ClusterAsync();
+                await ScrapeRunner.ClusterAsync(scrapes: args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : ScrapeRunner.DefaultScrapes);
                 return 0;
             case "node-curve":
                 await NodeCurveRunner.RunAsync(args.Length > 1 ? [.. args[1..].Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture))] : [3, 10, 30]);
