@@ -136,8 +136,8 @@ internal static class ChangesCodec
 
         private static void WritePatch(BinaryEncoder body, MetricFamilySnapshot before, MetricFamilySnapshot after, Action<string> writeRef)
         {
-            var old = before.Series;
-            var now = after.Series;
+            var old = SeriesOf(before);
+            var now = SeriesOf(after);
             var definition = after.Definition;
             var deltas = default(SeriesCodec.Deltas);
             var (pending, run) = (Op.End, 0);
@@ -163,9 +163,9 @@ internal static class ChangesCodec
             }
 
             int i = 0, j = 0;
-            while (i < old.Count || j < now.Count)
+            while (i < old.Length || j < now.Length)
             {
-                var order = i == old.Count ? 1 : j == now.Count ? -1 : LabelValuesComparer.Instance.Compare(old[i], now[j]);
+                var order = i == old.Length ? 1 : j == now.Length ? -1 : LabelValuesComparer.Instance.Compare(old[i], now[j]);
                 if (order < 0)
                 {
                     Count(Op.Delete);
@@ -306,9 +306,13 @@ internal static class ChangesCodec
 
         private static MetricFamilySnapshot ReadPatch(ref BinaryDecoder reader, MetricFamilySnapshot before, List<string> table)
         {
-            var old = before.Series;
+            var old = SeriesOf(before);
             var definition = before.Definition;
-            var series = new List<SeriesSnapshot>(old.Count);
+
+            // Written lazily: while every operation keeps the previous series, nothing is copied, and a family that only
+            // kept them all is the previous family itself (which lets the cluster's merge see it unchanged by reference).
+            SeriesSnapshot[]? series = null;
+            var written = 0;
             var deltas = default(SeriesCodec.Deltas);
             var i = 0;
             while (true)
@@ -317,41 +321,73 @@ internal static class ChangesCodec
                 switch (op)
                 {
                     case Op.End:
-                        if (i != old.Count)
+                        if (i != old.Length)
                         {
-                            throw new SerializationException($"A patch of '{definition.Name}' left {old.Count - i} of its series unaccounted for.");
+                            throw new SerializationException($"A patch of '{definition.Name}' left {old.Length - i} of its series unaccounted for.");
                         }
 
-                        return new MetricFamilySnapshot(definition, [.. series]);
+                        return series is null
+                            ? before
+                            : new MetricFamilySnapshot(definition, written == series.Length ? series : series[..written]);
                     case Op.Keep:
                     case Op.Delete:
-                        var run = reader.ReadCount(old.Count - i);
-                        if (op == Op.Keep)
+                        var run = reader.ReadCount(old.Length - i);
+                        if (op == Op.Delete)
                         {
-                            for (var k = i; k < i + run; k++)
-                            {
-                                series.Add(old[k]);
-                            }
+                            series ??= Started(old, i);
+                        }
+                        else if (series is not null)
+                        {
+                            series = Reserve(series, written + run);
+                            old.AsSpan(i, run).CopyTo(series.AsSpan(written));
+                            written += run;
+                        }
+                        else
+                        {
+                            // Still the previous series, one for one: nothing to copy yet.
+                            written += run;
                         }
 
                         i += run;
                         break;
                     case Op.Change:
-                        if (i == old.Count)
+                        if (i == old.Length)
                         {
                             throw new SerializationException($"A patch of '{definition.Name}' changes a series past its end.");
                         }
 
-                        series.Add(SeriesCodec.ReadSeries(ref reader, definition, table, ref deltas, Labels(old[i])));
+                        series = Reserve(series ?? Started(old, i), written + 1);
+                        series[written++] = SeriesCodec.ReadSeries(ref reader, definition, table, ref deltas, Labels(old[i]));
                         i++;
                         break;
                     case Op.Insert:
-                        series.Add(SeriesCodec.ReadSeries(ref reader, definition, table, ref deltas));
+                        series = Reserve(series ?? Started(old, i), written + 1);
+                        series[written++] = SeriesCodec.ReadSeries(ref reader, definition, table, ref deltas);
                         break;
                     default:
                         throw new SerializationException($"A patch of '{definition.Name}' holds an unknown operation {(byte)op}.");
                 }
             }
+        }
+
+        // The output of a patch once it differs from the previous series: those kept so far, with room for the rest.
+        private static SeriesSnapshot[] Started(SeriesSnapshot[] old, int kept)
+        {
+            var series = new SeriesSnapshot[Math.Max(old.Length, kept + 1)];
+            old.AsSpan(0, kept).CopyTo(series);
+            return series;
+        }
+
+        private static SeriesSnapshot[] Reserve(SeriesSnapshot[] series, int needed)
+        {
+            if (needed <= series.Length)
+            {
+                return series;
+            }
+
+            var grown = new SeriesSnapshot[Math.Max(needed, series.Length * 2)];
+            series.CopyTo(grown, 0);
+            return grown;
         }
     }
 
@@ -374,6 +410,9 @@ internal static class ChangesCodec
 
         return list;
     }
+
+    // The series array a family holds (its public view is that array), read without an interface call per series.
+    private static SeriesSnapshot[] SeriesOf(MetricFamilySnapshot family) => family.Series as SeriesSnapshot[] ?? [.. family.Series];
 
     // The label values array a series already holds (its public view is that array), shared by the changed series.
     private static string[] Labels(SeriesSnapshot series) => series.LabelValues as string[] ?? [.. series.LabelValues];

@@ -95,13 +95,21 @@ public sealed class ChangesCodecSpec
         var decoder = new ChangesCodec.Decoder();
         var snapshot = Counters(10_000, 7);
         var fullBytes = encoder.Encode(0, [], [], snapshot);
-        decoder.Decode(fullBytes);
+        var first = decoder.Decode(fullBytes).Snapshot;
 
         var unchanged = encoder.Encode(decoder.Sequence, [], [], Counters(10_000, 7));
-        decoder.Decode(unchanged);
+        var second = decoder.Decode(unchanged).Snapshot;
         var oneChanged = Counters(10_000, 7, changed: 5_000);
         var changed = encoder.Encode(decoder.Sequence, [], [], oneChanged);
-        SnapshotAssert.Equal(oneChanged, decoder.Decode(changed).Snapshot);
+        var third = decoder.Decode(changed).Snapshot;
+        SnapshotAssert.Equal(oneChanged, third);
+
+        // A family whose series were all kept decodes to the family decoded before, not to a copy; a changed series
+        // keeps its label values array.
+        Assert.Same(first.Families[0], second.Families[0]);
+        Assert.NotSame(second.Families[0], third.Families[0]);
+        Assert.Same(second.Families[0].Series[5_000].LabelValues, third.Families[0].Series[5_000].LabelValues);
+        Assert.Equal(8.0, third.Families[0].Series[5_000].Value);
 
         // Header (kind 0: changes; sequence 2 and base 1 as zigzag varints; no new strings; two empty lists; one
         // family), then the family, patched (1): its index 0, one run (op 1) of 10,000 kept series, the end (op 0).
