@@ -60,25 +60,31 @@ internal sealed class NodeCollectorActor : FanOutCollector<NodeCollectorActor.Co
             .Select(a => new MergeSource(a.Target.MergeName, a.Snapshot, WorkerLevel))
             .Append(new MergeSource("shared", CollectShared(families), WorkerLevel))
             .ToArray();
-        var merged = _engine.Merge(sources, completed.Missing.Select(m => m.MergeName), selection.IsAll ? null : selection, families);
+        var answered = completed.Answered.Select(a => a.Target.ReportName).ToArray();
+        var missing = completed.Missing.Select(m => m.ReportName).ToArray();
+
+        // The node's own metrics join the merge's walk over the families; they read the engine's counts for this merge.
+        var merged = _engine.Merge(sources, completed.Missing.Select(m => m.MergeName), selection.IsAll ? null : selection, families, () => SelfMetrics(completed, answered, missing));
         if (families.IsAll && selection.Equals(_extension.Settings.Workers))
         {
             _extension.Reports.Record(WorkerLevel, completed, merged, name => _engine.LastAnswer(name) is not null);
         }
 
-        var answered = completed.Answered.Select(a => a.Target.ReportName).ToArray();
-        var missing = completed.Missing.Select(m => m.ReportName).ToArray();
+        return new NodeCollectorProtocol.CollectReply(merged.Snapshot, answered, missing);
+    }
+
+    private MetricsSnapshot SelfMetrics(CompletedCollection completed, string[] answered, string[] missing)
+    {
         var self = AggregatorSelfMetrics.Snapshot(WorkerLevel, NodeLevel, answered, missing, completed.Elapsed.TotalSeconds, _engine);
-        if (_extension.Reports.Enabled)
+        if (!_extension.Reports.Enabled)
         {
-            // For the status page of whichever node serves the cluster: this node's workers' answer times and sizes.
-            self = SnapshotMerger.Combine(self, AggregatorSelfMetrics.SourceDetails(
-                WorkerLevel,
-                completed.Answered.Select(a => (a.Target.ReportName, a.AnsweredAfter.TotalSeconds, a.Snapshot.Families.Sum(f => f.Series.Count)))));
+            return self;
         }
 
-        self = families.Apply(self);
-        return new NodeCollectorProtocol.CollectReply(SnapshotMerger.Combine(merged.Snapshot, self), answered, missing);
+        // For the status page of whichever node serves the cluster: this node's workers' answer times and sizes.
+        return SnapshotMerger.Combine(self, AggregatorSelfMetrics.SourceDetails(
+            WorkerLevel,
+            completed.Answered.Select(a => (a.Target.ReportName, a.AnsweredAfter.TotalSeconds, a.Snapshot.Families.Sum(f => f.Series.Count)))));
     }
 
     private MetricsSnapshot CollectShared(FamilyFilter families)

@@ -62,7 +62,7 @@ public sealed class CollectionReports
             .Select(a => new SourceReport(a.Target.ReportName, true, a.AnsweredAfter, false, a.Snapshot))
             .Concat(completed.Missing.Select(m => new SourceReport(m.ReportName, false, null, retained(m.MergeName), null)))
             .ToArray();
-        Record(new CollectionReport(level, DateTimeOffset.UtcNow, completed.Elapsed, sources, merged.Snapshot, merged.Conflicts));
+        Record(new CollectionReport(level, DateTimeOffset.UtcNow, completed.Elapsed, sources, merged.Merged, merged.Conflicts));
     }
 
     private sealed record State(CollectionReport Last, TimeSpan[] Durations);

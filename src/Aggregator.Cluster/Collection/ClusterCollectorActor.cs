@@ -152,16 +152,22 @@ internal sealed class ClusterCollectorActor : FanOutCollector<ClusterCollectorAc
             .Select(a => new MergeSource(a.Target.MergeName, a.Snapshot, NodeLevel))
             .ToArray();
         var families = request.Families ?? FamilyFilter.All;
-        var merged = _engine.Merge(sources, completed.Missing.Select(m => m.MergeName), selection, families);
+        var answered = completed.Answered.Select(a => a.Target.ReportName).ToArray();
+        var missing = completed.Missing.Select(m => m.ReportName).ToArray();
+
+        // The cluster's own metrics join the merge's walk over the families; they read the engine's counts for this merge.
+        var merged = _engine.Merge(
+            sources,
+            completed.Missing.Select(m => m.MergeName),
+            selection,
+            families,
+            () => AggregatorSelfMetrics.Snapshot(NodeLevel, ClusterLevel, answered, missing, completed.Elapsed.TotalSeconds, _engine));
         if (families.IsAll && request.Nodes.Equals(_settings.Nodes) && request.Workers.Equals(AggregatorExtension.Get(Context.System).Settings.Workers))
         {
             _reports?.Record(NodeLevel, completed, merged, name => _engine.LastAnswer(name) is not null);
         }
 
-        var answered = completed.Answered.Select(a => a.Target.ReportName).ToArray();
-        var missing = completed.Missing.Select(m => m.ReportName).ToArray();
-        var self = families.Apply(AggregatorSelfMetrics.Snapshot(NodeLevel, ClusterLevel, answered, missing, completed.Elapsed.TotalSeconds, _engine));
-        return new ClusterCollectorProtocol.CollectReply(SnapshotMerger.Combine(merged.Snapshot, self), answered, missing);
+        return new ClusterCollectorProtocol.CollectReply(merged.Snapshot, answered, missing);
     }
 
     private void OnRemoved(Member member)

@@ -98,8 +98,15 @@ public sealed class MergeEngine
     /// updated family by family, so an unfiltered merge that follows still sees every family's newest values, and a
     /// silent source's other families are not lost. Merging is per family, so the filtered merge equals the unfiltered
     /// one with the other families left out.
+    /// <para>
+    /// <paramref name="extra"/> (the collector's own metrics) is called once the sources are known, so that it may read
+    /// <see cref="LastMergeSourceCount"/> and the other counts of this merge; its families (those the filter keeps) join
+    /// the result in the same walk over the families as the merge, and <see cref="MergeResult.Merged"/> is the result
+    /// without them. A reused merge adds them to the last result, merging nothing. Conflict counts, when any were ever
+    /// met, join after the walk, since this merge's own count is only known at its end.
+    /// </para>
     /// </remarks>
-    public MergeResult Merge(IReadOnlyCollection<MergeSource> replied, IEnumerable<string>? missing = null, IMergeSelection? selection = null, FamilyFilter? families = null)
+    public MergeResult Merge(IReadOnlyCollection<MergeSource> replied, IEnumerable<string>? missing = null, IMergeSelection? selection = null, FamilyFilter? families = null, Func<MetricsSnapshot>? extra = null)
     {
         ArgumentNullException.ThrowIfNull(replied);
         var filter = families ?? FamilyFilter.All;
@@ -108,7 +115,8 @@ public sealed class MergeEngine
         LastMergeReused = unfiltered && _memo is { } memo && memo.Matches(_version, replied, silentNames);
         if (LastMergeReused)
         {
-            return _memo!.Result;
+            var reused = _memo!.Result;
+            return extra is null ? reused : reused with { Snapshot = SnapshotMerger.Combine(reused.Merged, filter.Apply(extra())) };
         }
 
         var state = selection is null ? null : _selections.Touch(selection);
@@ -154,17 +162,19 @@ public sealed class MergeEngine
         LastMergeSourceCount = sources.Count;
         // Only unfiltered merges use the alignment memo: a selection's sources differ from the unfiltered ones, and
         // alternating between the two would make each forget what the other recorded.
-        var result = SnapshotMerger.Merge(sources, MetricsSnapshot.Empty, unfiltered ? _alignment : null);
+        var result = SnapshotMerger.Merge(sources, extra is null ? MetricsSnapshot.Empty : filter.Apply(extra()), unfiltered ? _alignment : null);
         if (result.Conflicts.Count > 0 || _conflictCounts.Count > 0)
         {
             Count(result.Conflicts);
-            result = result with { Snapshot = SnapshotMerger.Combine(result.Snapshot, filter.Apply(new MetricsSnapshot([ConflictsFamily()]))) };
+            var counts = filter.Apply(new MetricsSnapshot([ConflictsFamily()]));
+            result = result with { Snapshot = SnapshotMerger.Combine(result.Snapshot, counts), Merged = SnapshotMerger.Combine(result.Merged, counts) };
         }
 
-        // A merge with conflicts counts them again each time: it is never reused.
+        // A merge with conflicts counts them again each time: it is never reused. The memo keeps the merge without the
+        // extra families, which the next reuse asks for afresh.
         if (unfiltered)
         {
-            _memo = result.Conflicts.Count == 0 ? new Memo(_version, Inputs(replied), silentNames, result) : null;
+            _memo = result.Conflicts.Count == 0 ? new Memo(_version, Inputs(replied), silentNames, result with { Snapshot = result.Merged }) : null;
         }
 
         return result;

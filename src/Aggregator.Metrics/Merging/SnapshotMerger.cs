@@ -21,7 +21,8 @@ public static class SnapshotMerger
 
     /// <summary>
     /// Merges <paramref name="sources"/> and adds <paramref name="extra"/>'s families as <see cref="Combine"/> would, in
-    /// the same walk over the families: <c>Combine(Merge(sources).Snapshot, extra)</c> without a second pass.
+    /// the same walk over the families: <c>Combine(Merge(sources).Snapshot, extra)</c> without a second pass. The
+    /// result's <see cref="MergeResult.Merged"/> is the merge without them.
     /// </summary>
     /// <exception cref="ArgumentException">Two sources share a name.</exception>
     public static MergeResult Merge(IEnumerable<MergeSource> sources, MetricsSnapshot extra) => Merge(sources, extra, null);
@@ -51,6 +52,10 @@ public static class SnapshotMerger
         // Name clashes are reported after the other conflicts, as when they were found in a pass of their own.
         var clashes = new List<MergeConflict>();
         var merged = new List<MetricFamilySnapshot>();
+
+        // The merge without the extra families, for a caller that keeps it (MergeResult.Merged): only built when the
+        // two differ, and only as references to the same family snapshots.
+        var alone = extras.Length == 0 ? null : new List<MetricFamilySnapshot>();
         var taken = new Dictionary<string, string>(StringComparer.Ordinal);
         var members = new List<Member>(ordered.Length);
         while (true)
@@ -92,6 +97,11 @@ public static class SnapshotMerger
                 family = null;
             }
 
+            if (family is not null)
+            {
+                alone?.Add(family);
+            }
+
             if (nextExtra < extras.Length && extras[nextExtra].Name == name)
             {
                 var added = extras[nextExtra++];
@@ -111,7 +121,8 @@ public static class SnapshotMerger
 
         memo?.EndMerge();
         conflicts.AddRange(clashes);
-        return new MergeResult(MetricsSnapshot.FromSorted([.. merged]), conflicts);
+        var snapshot = MetricsSnapshot.FromSorted([.. merged]);
+        return new MergeResult(snapshot, conflicts) { Merged = alone is null ? snapshot : MetricsSnapshot.FromSorted([.. alone]) };
     }
 
     /// <summary>

@@ -325,6 +325,37 @@ public sealed class MergeEngineSpec
         Assert.Equal(["a,type=2"], Values(second, "aggregator_merge_conflicts"));
     }
 
+    [Fact]
+    public void Extra_families_join_in_the_same_walk_read_this_merges_counts_and_stay_out_of_the_reused_merge()
+    {
+        var engine = new MergeEngine();
+        MergeSource[] Inputs() => [Source("w1", Counter("a", V(1)), Counter("c", V(1))), Source("w2", Counter("a", V(2)))];
+        var calls = 0;
+        MetricsSnapshot Extra() => Of(Gauge("b_sources", GaugeMergePolicy.Max, V(engine.LastMergeSourceCount + (10 * ++calls))), Counter("c", V(100)));
+
+        var first = engine.Merge(Inputs(), missing: ["w3"], extra: Extra);
+        var reused = engine.Merge(Inputs(), missing: ["w3"], extra: Extra);
+
+        Assert.Equal(2, calls);
+        Assert.True(engine.LastMergeReused);
+        Assert.Equal(["a", "b_sources", "c"], first.Snapshot.Families.Select(f => f.Name));
+        Assert.Equal(["=12"], Values(first, "b_sources"));
+        Assert.Equal(["=22"], Values(reused, "b_sources"));
+        Assert.Equal(["=101"], Values(first, "c"));
+        Assert.Equal(["=101"], Values(reused, "c"));
+        Assert.Equal(["a", "c"], first.Merged.Families.Select(f => f.Name));
+        Assert.Equal(1.0, first.Merged.Find("c")!.Series.Single().Value);
+        Assert.Same(first.Merged, reused.Merged);
+        Assert.Equal(Expose(SnapshotMerger.Combine(first.Merged, Of(Gauge("b_sources", GaugeMergePolicy.Max, V(12)), Counter("c", V(100))))), Expose(first.Snapshot));
+
+        // A filter applies to the extra families as well (the sources answer the selected families alone).
+        var filtered = engine.Merge([Source("w1", Counter("a", V(1))), Source("w2", Counter("a", V(2)))], families: new FamilyFilter(["a", "b_sources"]), extra: Extra);
+        Assert.Equal(["a", "b_sources"], filtered.Snapshot.Families.Select(f => f.Name));
+        Assert.Equal(["a"], filtered.Merged.Families.Select(f => f.Name));
+    }
+
+    private static string Expose(MetricsSnapshot snapshot) => Tests.Expose.Render(snapshot, Metrics.Exposition.ExpositionFormat.Text);
+
     private sealed class WorkerSelectionStub : IMergeSelection
     {
         public bool AnswersAsUnfiltered => true;
