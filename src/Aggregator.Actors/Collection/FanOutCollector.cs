@@ -64,6 +64,12 @@ internal abstract class FanOutCollector<TSelection> : ReceiveActor
         foreach (var target in targets())
         {
             collection.Pending[target.MergeName] = target;
+            if (target.Send is { } send)
+            {
+                send(id, self);
+                continue;
+            }
+
             if (target.Ask is null)
             {
                 collection.Failed.Add(target.MergeName);
@@ -81,6 +87,13 @@ internal abstract class FanOutCollector<TSelection> : ReceiveActor
 
     /// <summary>Builds the reply to a collection, complete or as far as it has come at a requester's deadline.</summary>
     protected abstract object Complete(CompletedCollection completed);
+
+    /// <summary>
+    /// <paramref name="target"/> answered collection <paramref name="requestId"/> with <paramref name="snapshot"/>: for
+    /// targets sent to (<see cref="FanOutTarget.Send"/>), whose answers the collector receives itself. A late answer is
+    /// discarded as any other.
+    /// </summary>
+    protected void Answered(long requestId, string target, MetricsSnapshot snapshot) => OnAnswered(new TargetAnswered(requestId, target, snapshot));
 
     private void AddWaiter(Collection collection, IActorRef requester, TimeSpan timeout)
     {

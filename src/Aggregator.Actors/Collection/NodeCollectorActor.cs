@@ -37,6 +37,15 @@ internal sealed class NodeCollectorActor : FanOutCollector<NodeCollectorActor.Co
         Receive<NodeCollectorProtocol.RegisterWorker>(r => Register(r.Worker));
         Receive<NodeCollectorProtocol.WorkerRetired>(OnRetired);
         Receive<Terminated>(t => OnTerminated(t.ActorRef));
+
+        // Workers answer this actor directly, under the request id; an answer from an actor no longer known is dropped.
+        Receive<NodeCollectorProtocol.CollectSnapshotReply>(r =>
+        {
+            if (_workers.TryGetValue(Sender, out var path))
+            {
+                Answered(r.RequestId, path, r.Snapshot);
+            }
+        });
         Receive<NodeCollectorProtocol.Collect>(c =>
         {
             var families = c.Families ?? FamilyFilter.All;
@@ -98,17 +107,11 @@ internal sealed class NodeCollectorActor : FanOutCollector<NodeCollectorActor.Co
         return snapshot;
     }
 
-    private FanOutTarget Target(IActorRef worker, string path, FamilyFilter families) => new(
-        path,
-        _extension.SourceName(worker),
-        async (id, timeout) =>
+    private FanOutTarget Target(IActorRef worker, string path, FamilyFilter families) =>
+        new(path, _extension.SourceName(worker), Ask: null)
         {
-            var request = new NodeCollectorProtocol.CollectSnapshot(id, families.IsAll ? null : families);
-            var reply = await worker.Ask<NodeCollectorProtocol.CollectSnapshotReply>(request, timeout).ConfigureAwait(false);
-
-            // A reply must answer this request; anything else is treated as no answer.
-            return reply.RequestId == id ? reply.Snapshot : throw new InvalidOperationException($"{path} answered request {reply.RequestId}, not {id}.");
-        });
+            Send = (id, self) => worker.Tell(new NodeCollectorProtocol.CollectSnapshot(id, families.IsAll ? null : families), self),
+        };
 
     private void Register(IActorRef worker)
     {
