@@ -192,7 +192,7 @@ internal static class SeriesMerger
             switch (definition.Type)
             {
                 case MetricType.Histogram:
-                    _count = first.Count;
+                    // No count: a histogram's is its last bucket, which the summed buckets carry.
                     _sum = first.Sum;
                     _buckets = first.CumulativeBucketsArray;
                     _natives = first.Native is { } native ? [native] : null;
@@ -223,7 +223,6 @@ internal static class SeriesMerger
                 case MetricType.Histogram:
                     AddBuckets(next.CumulativeBucketsArray!);
                     AddNative(next.Native);
-                    _count += next.Count;
                     _sum += next.Sum;
                     _timestamp = Math.Max(_timestamp, next.TimestampMs);
                     break;

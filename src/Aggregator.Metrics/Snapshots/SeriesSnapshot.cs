@@ -45,6 +45,7 @@ public readonly struct SeriesSnapshot
     /// <summary>The observation count of a histogram or summary.</summary>
     public long Count
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
             var detail = _detail;
@@ -53,10 +54,11 @@ public readonly struct SeriesSnapshot
                 return 0;
             }
 
-            var type = detail.GetType();
-            return type == typeof(long[]) ? LastBucket(Unsafe.As<long[]>(detail))
-                : type == typeof(HistogramDetail) ? LastBucket(Unsafe.As<HistogramDetail>(detail).Buckets)
-                : type == typeof(SummaryDetail) ? Unsafe.As<SummaryDetail>(detail).Count
+            // GetType() compared in place, never kept in a local: only the comparison itself compiles to one
+            // method-table check; a local makes it a call. Sealed classes are tested with `is`, also one check.
+            return detail.GetType() == typeof(long[]) ? LastBucket(Unsafe.As<long[]>(detail))
+                : detail is HistogramDetail histogram ? LastBucket(histogram.Buckets)
+                : detail is SummaryDetail summary ? summary.Count
                 : 0;
         }
     }
@@ -83,6 +85,7 @@ public readonly struct SeriesSnapshot
 
     internal long[]? CumulativeBucketsArray
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
             var detail = _detail;
@@ -91,9 +94,8 @@ public readonly struct SeriesSnapshot
                 return null;
             }
 
-            var type = detail.GetType();
-            return type == typeof(long[]) ? Unsafe.As<long[]>(detail)
-                : type == typeof(HistogramDetail) ? Unsafe.As<HistogramDetail>(detail).Buckets
+            return detail.GetType() == typeof(long[]) ? Unsafe.As<long[]>(detail)
+                : detail is HistogramDetail histogram ? histogram.Buckets
                 : null;
         }
     }
@@ -106,6 +108,7 @@ public readonly struct SeriesSnapshot
 
     internal ExemplarSnapshot?[]? ExemplarsArray
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
             var detail = _detail;
@@ -114,10 +117,9 @@ public readonly struct SeriesSnapshot
                 return null;
             }
 
-            var type = detail.GetType();
-            return type == typeof(ExemplarSnapshot[]) ? Unsafe.As<ExemplarSnapshot?[]>(detail)
-                : type == typeof(HistogramDetail) ? Unsafe.As<HistogramDetail>(detail).Exemplars
-                : type == typeof(SummaryDetail) ? Unsafe.As<SummaryDetail>(detail).Exemplars
+            return detail.GetType() == typeof(ExemplarSnapshot[]) ? Unsafe.As<ExemplarSnapshot?[]>(detail)
+                : detail is HistogramDetail histogram ? histogram.Exemplars
+                : detail is SummaryDetail summary ? summary.Exemplars
                 : null;
         }
     }
