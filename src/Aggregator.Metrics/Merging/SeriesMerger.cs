@@ -182,16 +182,29 @@ internal static class SeriesMerger
         {
             _definition = definition;
             _labels = first.LabelValuesArray;
-            _value = first.Value;
             _timestamp = first.TimestampMs;
             _created = first.CreatedSeconds;
-            _count = first.Count;
-            _sum = first.Sum;
-            _buckets = first.CumulativeBucketsArray;
-            _bucketsOwned = false;
             _exemplars = first.ExemplarsArray;
             _exemplarsOwned = false;
-            _natives = first.Native is null ? null : [first.Native];
+            _bucketsOwned = false;
+
+            // Only what Add and Result use for the family's type: each property asks the series what kind it is.
+            switch (definition.Type)
+            {
+                case MetricType.Histogram:
+                    // No count: a histogram's is its last bucket, which the summed buckets carry.
+                    _sum = first.Sum;
+                    _buckets = first.CumulativeBucketsArray;
+                    _natives = first.Native is { } native ? [native] : null;
+                    break;
+                case MetricType.Summary:
+                    _count = first.Count;
+                    _sum = first.Sum;
+                    break;
+                default:
+                    _value = first.Value;
+                    break;
+            }
         }
 
         public void Add(in SeriesSnapshot next)
@@ -210,7 +223,6 @@ internal static class SeriesMerger
                 case MetricType.Histogram:
                     AddBuckets(next.CumulativeBucketsArray!);
                     AddNative(next.Native);
-                    _count += next.Count;
                     _sum += next.Sum;
                     _timestamp = Math.Max(_timestamp, next.TimestampMs);
                     break;
@@ -228,14 +240,20 @@ internal static class SeriesMerger
 
         public readonly SeriesSnapshot Result()
         {
-            var result = _definition.Type switch
+            switch (_definition.Type)
             {
-                MetricType.Histogram => SeriesSnapshot.ForHistogram(_labels, _buckets!, _sum, _timestamp, _created)
-                    .WithNative(_natives is null ? null : NativeHistogramMerger.Merge(_natives)),
-                MetricType.Summary => SeriesSnapshot.ForSummary(_labels, _count, _sum, _timestamp, _created),
-                _ => SeriesSnapshot.ForValue(_labels, _value, _timestamp, _created),
-            };
-            return _exemplars is null ? result : result.WithExemplars(_exemplars);
+                case MetricType.Histogram:
+                    // Native buckets and exemplars in one step: a histogram with both holds them in one object.
+                    var native = _natives is null ? null : NativeHistogramMerger.Merge(_natives);
+                    var histogram = SeriesSnapshot.ForHistogram(_labels, _buckets!, _sum, _timestamp, _created);
+                    return native is null && _exemplars is null ? histogram : histogram.WithNativeAndExemplars(native, _exemplars);
+                case MetricType.Summary:
+                    var summary = SeriesSnapshot.ForSummary(_labels, _count, _sum, _timestamp, _created);
+                    return _exemplars is null ? summary : summary.WithExemplars(_exemplars);
+                default:
+                    var value = SeriesSnapshot.ForValue(_labels, _value, _timestamp, _created);
+                    return _exemplars is null ? value : value.WithExemplars(_exemplars);
+            }
         }
 
         /// <summary>The earlier of two creation times; NaN means unknown and loses to any known time.</summary>

@@ -119,20 +119,26 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
 
         internal override SeriesSnapshot Snapshot()
         {
-            var series = SnapshotBuckets();
-            return _exemplars is null ? series : series.WithExemplars(ExemplarStore.Collect(_exemplars, Shared));
+            var series = SnapshotBuckets(out var native);
+            var exemplars = _exemplars is null ? null : ExemplarStore.Collect(_exemplars, Shared);
+
+            // Native buckets and exemplars joined in one step: a series with both holds them in one object, not two.
+            return native is null && exemplars is null ? series : series.WithNativeAndExemplars(native, exemplars);
         }
 
-        private SeriesSnapshot SnapshotBuckets()
+        private SeriesSnapshot SnapshotBuckets(out NativeHistogramSnapshot? native)
         {
             if (!Shared)
             {
-                return SnapshotCore();
+                var ownCounts = (long[])_counts.Clone();
+                var ownSum = _sum;
+                native = _native?.Snapshot();
+                return Cumulate(ownCounts, ownSum);
             }
 
             // Native buckets first, under their lock: an observer counts them after its classic bucket, so the count
             // read below holds every observation they hold.
-            NativeHistogramSnapshot? native = null;
+            native = null;
             if (_native is not null)
             {
                 lock (_native)
@@ -154,13 +160,11 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
             // Read again: an observation may count its bucket in a cell newer than that array and then add to the sum
             // in an older cell; the current array holds both.
             Volatile.Read(ref _cells)?.SumInto(counts);
-            return Cumulate(counts, sum, native);
+            return Cumulate(counts, sum);
         }
 
-        private SeriesSnapshot SnapshotCore() => Cumulate((long[])_counts.Clone(), _sum, _native?.Snapshot());
-
         // The count is the last cumulative bucket, so it always equals the sum of the buckets.
-        private SeriesSnapshot Cumulate(long[] counts, double sum, NativeHistogramSnapshot? native)
+        private SeriesSnapshot Cumulate(long[] counts, double sum)
         {
             long running = 0;
             for (var i = 0; i < counts.Length; i++)
@@ -169,8 +173,7 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
                 counts[i] = running;
             }
 
-            var series = SeriesSnapshot.ForHistogram(LabelValuesArray, counts, sum, TimestampMs, _createdSeconds);
-            return native is null ? series : series.WithNative(native);
+            return SeriesSnapshot.ForHistogram(LabelValuesArray, counts, sum, TimestampMs, _createdSeconds);
         }
 
         /// <summary>The first bucket whose bound is at least <paramref name="value"/>; the +Inf bucket for NaN and above every bound.</summary>
