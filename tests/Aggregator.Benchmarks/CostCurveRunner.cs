@@ -81,23 +81,8 @@ public static class CostCurveRunner
         gauges = null;
         GC.Collect();
 
-        using var system = ActorSystem.Create("cost-curve", """
-            akka.loglevel = WARNING
-            aggregator.collectors { process = off, runtime = off, meters = off }
-            aggregator.collection-timeout = 120s
-            aggregator.max-series-per-family = 2000000
-            """);
-        var ready = new List<Task<string>>();
-        for (var w = 0; w < Workers; w++)
-        {
-            var from = size / Workers * w;
-            var to = w == Workers - 1 ? size : from + (size / Workers);
-            var worker = system.ActorOf(Props.Create(() => new SliceWorker(from, to)), $"w{w}");
-            ready.Add(worker.Ask<string>("ready", TimeSpan.FromSeconds(300)));
-        }
-
-        await Task.WhenAll(ready);
-        var extension = AggregatorExtension.Get(system);
+        var (system, extension) = await StartNodeAsync(size);
+        using var disposed = system;
         var nodeRuns = size >= 1_000_000 ? 5 : runs;
         var merged = MetricsSnapshot.Empty;
         var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
@@ -171,6 +156,31 @@ public static class CostCurveRunner
         var clock = Stopwatch.StartNew();
         await action();
         return new Timing((Measure.ProcessCpuMs() - cpu) * 1e6, clock.Elapsed.TotalMilliseconds * 1e6);
+    }
+
+    /// <summary>
+    /// An actor system of <see cref="Workers"/> workers holding an eighth of <paramref name="size"/> counter series each
+    /// (disjoint), every one answered once: the node whose collection and merged text the curve measures.
+    /// </summary>
+    internal static async Task<(ActorSystem System, AggregatorExtension Extension)> StartNodeAsync(int size)
+    {
+        var system = ActorSystem.Create("cost-curve", """
+            akka.loglevel = WARNING
+            aggregator.collectors { process = off, runtime = off, meters = off }
+            aggregator.collection-timeout = 120s
+            aggregator.max-series-per-family = 2000000
+            """);
+        var ready = new List<Task<string>>();
+        for (var w = 0; w < Workers; w++)
+        {
+            var from = size / Workers * w;
+            var to = w == Workers - 1 ? size : from + (size / Workers);
+            var worker = system.ActorOf(Props.Create(() => new SliceWorker(from, to)), $"w{w}");
+            ready.Add(worker.Ask<string>("ready", TimeSpan.FromSeconds(300)));
+        }
+
+        await Task.WhenAll(ready);
+        return (system, AggregatorExtension.Get(system));
     }
 
     /// <summary>One counter family of <paramref name="size"/> series with a path and a method label and whole values.</summary>
