@@ -23,10 +23,9 @@ public static class ContentNegotiation
     /// range names no message, and a wildcard does not show that the client reads a binary format). A range with any
     /// other version does not match, and other parameters are ignored. The higher q wins; on a tie the format whose
     /// deciding range comes first in the header, and when one range decides several, text, then OpenMetrics, then
-    /// protobuf. Elements that do not parse, or whose
-    /// q is not a number from 0 to 1, are ignored. When the header refuses every format, names none, or is missing,
-    /// text 0.0.4 is served anyway rather than a 406, as Prometheus' own client libraries do: every scraper reads it,
-    /// and a scrape answered with 406 records nothing.
+    /// protobuf. Elements that do not parse, or whose q is not a number from 0 to 1, are ignored. When the header refuses
+    /// every format, names none, or is missing, text 0.0.4 is served anyway rather than a 406, as Prometheus' own client
+    /// libraries do: every scraper reads it, and a scrape answered with 406 records nothing.
     /// </summary>
     public static ExpositionFormat ChooseFormat(string? accept) => Negotiate(accept).Format;
 

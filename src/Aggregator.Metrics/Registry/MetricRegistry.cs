@@ -249,8 +249,8 @@ public abstract class MetricRegistry
                 continue;
             }
 
-            var before = previous?.Find(family.Definition.Name);
-            var snapshot = family.Snapshot ?? family.Family!.Collect(before);
+            // A collector's family is new each time; only a live family can hand back its previous snapshot.
+            var snapshot = family.Snapshot ?? family.Family!.Collect(previous?.Find(family.Definition.Name));
             unchanged = unchanged && count < previous!.FamiliesArray.Length && ReferenceEquals(snapshot, previous.FamiliesArray[count]);
             snapshots[count++] = snapshot;
         }
