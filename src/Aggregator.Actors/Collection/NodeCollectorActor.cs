@@ -32,7 +32,8 @@ internal sealed class NodeCollectorActor : FanOutCollector<NodeCollectorActor.Co
     {
         _extension = extension;
         var log = Context.GetLogger();
-        _engine = new MergeEngine(WorkerLevel, conflict => log.Warning("{0}", conflict), extension.Settings.SelectionCacheSize);
+        // Workers allocate their labels on many threads over their lives: the node lays its merge's out in order.
+        _engine = new MergeEngine(WorkerLevel, conflict => log.Warning("{0}", conflict), extension.Settings.SelectionCacheSize, copyLabels: true);
 
         Receive<NodeCollectorProtocol.RegisterWorker>(r => Register(r.Worker));
         Receive<NodeCollectorProtocol.WorkerRetired>(OnRetired);

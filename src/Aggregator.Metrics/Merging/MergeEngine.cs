@@ -56,17 +56,26 @@ public sealed class MergeEngine
     // Which families' sources held the same label arrays in the same order at the last unfiltered merge.
     private readonly AlignmentMemo _alignment = new();
 
+    // The collector's own copies of its unfiltered merges' label sets, in exposition order; null unless asked for.
+    private readonly LabelCopies? _labelCopies;
+
     /// <summary>Creates an engine.</summary>
     /// <param name="sourceLabel">The label an <c>all</c> gauge's series get: <c>worker</c> at a node, <c>node</c> in a cluster.</param>
     /// <param name="onFirstConflict">Called the first time each (family, reason) conflict is met, to log it.</param>
     /// <param name="selectionCacheSize">How many selections keep state (at least 1).</param>
-    public MergeEngine(string sourceLabel = "worker", Action<MergeConflict>? onFirstConflict = null, int selectionCacheSize = DefaultSelectionCacheSize)
+    /// <param name="copyLabels">
+    /// Whether unfiltered merges hand out the engine's own copies of their label sets, laid out in the order the
+    /// exposition reads them, instead of the sources' arrays: for sources whose labels were allocated on many threads
+    /// over time (a node's workers), at the price of one more copy of each distinct label set. Values are the same.
+    /// </param>
+    public MergeEngine(string sourceLabel = "worker", Action<MergeConflict>? onFirstConflict = null, int selectionCacheSize = DefaultSelectionCacheSize, bool copyLabels = false)
     {
         MetricNames.ValidateLabelName(ConflictsCounterName, sourceLabel);
         ArgumentOutOfRangeException.ThrowIfLessThan(selectionCacheSize, 1);
         _sourceLabel = sourceLabel;
         _onFirstConflict = onFirstConflict;
         _selections = new SelectionCache(selectionCacheSize);
+        _labelCopies = copyLabels ? new LabelCopies() : null;
     }
 
     /// <summary>The retired groups whose folded totals the engine holds.</summary>
@@ -83,6 +92,9 @@ public sealed class MergeEngine
 
     /// <summary>How many family merges were done position by position because their sources were known to be aligned.</summary>
     public long AlignedFamilyMerges => _alignment.AlignedMerges;
+
+    /// <summary>How many label sets the engine copied so far (none unless it copies labels): grows with new series only.</summary>
+    public long CopiedLabelSets => _labelCopies?.CopiedLabelSets ?? 0;
 
     /// <summary>True when the last merge reused the one before it: unfiltered, with the same inputs and state.</summary>
     public bool LastMergeReused { get; private set; }
@@ -162,7 +174,7 @@ public sealed class MergeEngine
         LastMergeSourceCount = sources.Count;
         // Only unfiltered merges use the alignment memo: a selection's sources differ from the unfiltered ones, and
         // alternating between the two would make each forget what the other recorded.
-        var result = SnapshotMerger.Merge(sources, extra is null ? MetricsSnapshot.Empty : filter.Apply(extra()), unfiltered ? _alignment : null);
+        var result = SnapshotMerger.Merge(sources, extra is null ? MetricsSnapshot.Empty : filter.Apply(extra()), unfiltered ? _alignment : null, unfiltered ? _labelCopies : null);
         if (result.Conflicts.Count > 0 || _conflictCounts.Count > 0)
         {
             Count(result.Conflicts);

@@ -27,8 +27,12 @@ public static class SnapshotMerger
     /// <exception cref="ArgumentException">Two sources share a name.</exception>
     public static MergeResult Merge(IEnumerable<MergeSource> sources, MetricsSnapshot extra) => Merge(sources, extra, null);
 
-    /// <summary>As <see cref="Merge(IEnumerable{MergeSource}, MetricsSnapshot)"/>, with a collector's <paramref name="memo"/> of aligned families (same result, less work).</summary>
-    internal static MergeResult Merge(IEnumerable<MergeSource> sources, MetricsSnapshot extra, AlignmentMemo? memo)
+    /// <summary>
+    /// As <see cref="Merge(IEnumerable{MergeSource}, MetricsSnapshot)"/>, with a collector's <paramref name="memo"/> of
+    /// aligned families (same result, less work) and, when given, its <paramref name="copies"/> of label sets (same
+    /// values, laid out in order).
+    /// </summary>
+    internal static MergeResult Merge(IEnumerable<MergeSource> sources, MetricsSnapshot extra, AlignmentMemo? memo, LabelCopies? copies = null)
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(extra);
@@ -91,7 +95,7 @@ public static class SnapshotMerger
                 }
             }
 
-            var family = MergeFamily(name, members, conflicts, memo);
+            var family = MergeFamily(name, members, conflicts, memo, copies);
             if (family is not null && !TakeSampleNames(family, members, taken, clashes))
             {
                 family = null;
@@ -120,6 +124,7 @@ public static class SnapshotMerger
         }
 
         memo?.EndMerge();
+        copies?.EndMerge();
         conflicts.AddRange(clashes);
         var snapshot = MetricsSnapshot.FromSorted([.. merged]);
         return new MergeResult(snapshot, conflicts) { Merged = alone is null ? snapshot : MetricsSnapshot.FromSorted([.. alone]) };
@@ -143,7 +148,7 @@ public static class SnapshotMerger
             ? new MetricFamilySnapshot(x.Definition, SeriesMerger.Merge(x.Definition, [x.SeriesArray, y.SeriesArray]), validate: false)
             : x;
 
-    private static MetricFamilySnapshot? MergeFamily(string name, List<Member> members, List<MergeConflict> conflicts, AlignmentMemo? memo)
+    private static MetricFamilySnapshot? MergeFamily(string name, List<Member> members, List<MergeConflict> conflicts, AlignmentMemo? memo, LabelCopies? copies)
     {
         var winners = PickShape(name, members, conflicts);
         var first = winners[0].Family.Definition;
@@ -181,6 +186,12 @@ public static class SnapshotMerger
         var series = memo is null
             ? SeriesMerger.Merge(definition, inputs)
             : SeriesMerger.Merge(definition, inputs, memo, name, [.. winners.Select(w => w.Source.Name)]);
+        if (copies is not null)
+        {
+            // A merge of one input is that input's own array, which belongs to its source.
+            series = copies.Apply(name, series, owned: !inputs.Any(input => ReferenceEquals(input, series)));
+        }
+
         return new MetricFamilySnapshot(definition, series, validate: false);
     }
 

@@ -73,10 +73,12 @@ public sealed class AlignmentMemoSpec
     [InlineData(6)]
     [InlineData(7)]
     [InlineData(8)]
-    public void Every_merge_through_the_memo_equals_the_merge_without_it(int seed)
+    public void Every_merge_through_the_memo_and_label_copies_equals_the_merge_without_them(int seed)
     {
         var random = new Random(seed);
         var memo = new AlignmentMemo();
+        var copyingMemo = new AlignmentMemo();
+        var copies = new LabelCopies();
         var workers = Enumerable.Range(0, 2 + random.Next(6)).Select(w => new Worker($"w{w}", 1 + random.Next(12))).ToList();
         var nextName = workers.Count;
         for (var round = 1; round <= 120; round++)
@@ -102,6 +104,8 @@ public sealed class AlignmentMemoSpec
             var without = SnapshotMerger.Merge(sources);
             Assert.True(withMemo.Snapshot.SameContent(without.Snapshot), $"seed {seed}, round {round}: the merges differ");
             Assert.Equal(without.Conflicts.Count, withMemo.Conflicts.Count);
+            var withCopies = SnapshotMerger.Merge(sources, MetricsSnapshot.Empty, copyingMemo, copies);
+            Assert.True(withCopies.Snapshot.SameContent(without.Snapshot), $"seed {seed}, round {round}: the merge with label copies differs");
         }
 
         Assert.True(memo.AlignedMerges > 0, $"seed {seed}: no merge took the in-place path");
