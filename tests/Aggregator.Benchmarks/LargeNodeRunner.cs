@@ -6,9 +6,9 @@ namespace Aggregator.Benchmarks;
 /// <summary>
 /// Issue 15's large node: one node process holds <c>N</c> series (default 2,000,000, one load worker) and a second,
 /// serving node answers a cluster scrape of it over HTTP: the reply of changes travels in 1 MiB chunks. Reports the
-/// scrape's time, the body size, and the serving node's peak RSS (VmHWM). A third node with whole-snapshot replies
-/// (<c>delta-replies = off</c>) is scraped too, to show what the frame size did before. Every process it starts is
-/// stopped by its PID.
+/// scrape's time, the body size, and the peak RSS (VmHWM) of the serving and of the large node. A third node with
+/// whole-snapshot replies (<c>delta-replies = off</c>) is scraped too, to show what the frame size did before. Every
+/// process it starts is stopped by its PID.
 /// </summary>
 public static class LargeNodeRunner
 {
@@ -39,7 +39,7 @@ public static class LargeNodeRunner
             using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
             var serving = new Uri($"http://127.0.0.1:{http[0]}/metrics");
             await WaitForLargeNodeAsync(client, new Uri($"http://127.0.0.1:{http[1]}/metrics?scope=node&name[]=aggregator_source_up"), series);
-            Console.WriteLine($"large node: {series:N0} series up; serving node peak RSS before scraping {PeakRssMiB(nodes[0]):F0} MiB");
+            Console.WriteLine($"large node: {series:N0} series up; peak RSS before scraping: serving node {PeakRssMiB(nodes[0]):F0} MiB, large node {PeakRssMiB(nodes[1]):F0} MiB");
 
             var exit = 0;
             for (var attempt = 1; attempt <= 2; attempt++)
@@ -47,7 +47,7 @@ public static class LargeNodeRunner
                 var (status, bytes, elapsed, nodesUp) = await ScrapeAsync(client, serving);
                 var large = nodesUp.Any(l => l.Contains($":{remoting[1]}\"", StringComparison.Ordinal) && l.EndsWith(" 1", StringComparison.Ordinal));
                 exit |= large ? 0 : 1;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cluster scrape {attempt} at the serving node (replies of changes): HTTP {status}, {bytes:N0} B in {elapsed.TotalSeconds:F1} s, large node {(large ? "up" : "DOWN")}; serving node peak RSS {PeakRssMiB(nodes[0]):F0} MiB"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cluster scrape {attempt} at the serving node (replies of changes): HTTP {status}, {bytes:N0} B in {elapsed.TotalSeconds:F1} s, large node {(large ? "up" : "DOWN")}; peak RSS: serving node {PeakRssMiB(nodes[0]):F0} MiB, large node {PeakRssMiB(nodes[1]):F0} MiB"));
             }
 
             try

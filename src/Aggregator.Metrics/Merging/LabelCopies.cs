@@ -12,8 +12,10 @@ namespace Aggregator.Metrics.Merging;
 /// family copied in order stayed within 1.2 times. A family's copies are made once, when its series first appear, and
 /// reused by every later merge: while a source hands the very same label array at the same place (a pointer
 /// comparison), its copy is found without reading a character. Values repeated across a family (a method, a status)
-/// share one copy; the first <see cref="MaxSharedValues"/> distinct ones do. Holds, per family of the last merge, the
-/// label arrays it was given and their copies; not thread-safe (one collector owns it).
+/// share one copy; the first <see cref="MaxSharedValues"/> distinct ones do. Only families that several sources hold
+/// are copied: one source's family passes through the merge as that source's own array, whose labels one thread made,
+/// and a copy would cost a new array of series at each of its changes. Holds, per family of the last merge, the label
+/// arrays it was given and their copies; not thread-safe (one collector owns it).
 /// </remarks>
 internal sealed class LabelCopies
 {
@@ -28,23 +30,17 @@ internal sealed class LabelCopies
     public long CopiedLabelSets { get; private set; }
 
     /// <summary>
-    /// <paramref name="merged"/>'s series under this collector's copies of their label values, in the same order with
-    /// the same values. <paramref name="owned"/>: the array is the merge's own (changed in place); otherwise it belongs
-    /// to a source and a new one is returned (the same one again while the source hands the same array).
+    /// Puts this collector's copies of their label values into <paramref name="merged"/>'s series, in place: the same
+    /// values in the same order. The array must be the merge's own, never a source's.
     /// </summary>
-    public SeriesSnapshot[] Apply(string family, SeriesSnapshot[] merged, bool owned)
+    public SeriesSnapshot[] Apply(string family, SeriesSnapshot[] merged)
     {
         _seen.Add(family);
         if (!_families.TryGetValue(family, out var entry))
         {
             _families[family] = entry = new Entry();
         }
-        else if (!owned && ReferenceEquals(merged, entry.LastInput))
-        {
-            return entry.LastOutput!;
-        }
 
-        var result = owned ? merged : new SeriesSnapshot[merged.Length];
         var (from, copies) = entry.Spare(merged.Length);
         var before = entry.From;
         var beforeCopies = entry.Copies;
@@ -72,11 +68,11 @@ internal sealed class LabelCopies
 
             from[j] = labels;
             copies[j] = copy;
-            result[j] = merged[j].WithLabelValues(copy);
+            merged[j] = merged[j].WithLabelValues(copy);
         }
 
-        entry.Swap(from, copies, owned ? null : merged, owned ? null : result);
-        return result;
+        entry.Swap(from, copies);
+        return merged;
     }
 
     /// <summary>After a merge: forgets the families it did not see, so that what is held follows the live families.</summary>
@@ -123,21 +119,15 @@ internal sealed class LabelCopies
 
         public string[][] Copies { get; private set; } = [];
 
-        // A source's array the last merge passed through, and what it became: handed again, it is reused whole.
-        public SeriesSnapshot[]? LastInput { get; private set; }
-
-        public SeriesSnapshot[]? LastOutput { get; private set; }
-
         // The arrays of the merge before last, reused when the length is the same: a family merged every scrape does
         // not leave two arrays per scrape behind.
         public (string[][] From, string[][] Copies) Spare(int length) =>
             _spareFrom.Length == length ? (_spareFrom, _spareCopies) : (new string[length][], new string[length][]);
 
-        public void Swap(string[][] from, string[][] copies, SeriesSnapshot[]? input, SeriesSnapshot[]? output)
+        public void Swap(string[][] from, string[][] copies)
         {
             (_spareFrom, _spareCopies) = (From, Copies);
             (From, Copies) = (from, copies);
-            (LastInput, LastOutput) = (input, output);
         }
 
         public string Share(string value)

@@ -186,10 +186,10 @@ public static class SnapshotMerger
         var series = memo is null
             ? SeriesMerger.Merge(definition, inputs)
             : SeriesMerger.Merge(definition, inputs, memo, name, [.. winners.Select(w => w.Source.Name)]);
-        if (copies is not null)
+        if (copies is not null && inputs.Count > 1)
         {
-            // A merge of one input is that input's own array, which belongs to its source.
-            series = copies.Apply(name, series, owned: !inputs.Any(input => ReferenceEquals(input, series)));
+            // A merge of several inputs is a new array of the merge's own (one input's is that input's array).
+            series = copies.Apply(name, series);
         }
 
         return new MetricFamilySnapshot(definition, series, validate: false);
