@@ -1,4 +1,5 @@
 using Aggregator.Metrics;
+using Aggregator.Metrics.Merging;
 using Prom = Prometheus;
 
 namespace Aggregator.Benchmarks;
@@ -36,6 +37,20 @@ public static class MemoryReport
 
         full.Dispose();
         Console.WriteLine($"OpenTelemetry:   {perSeries:F1} B per series ({upFront:F1} of them allocated with the instrument, before any series; View CardinalityLimit {OTelLimit:N0})");
+
+        // A node's merge of two workers holding half the series each: what the engine and its result keep, without and
+        // with its own copies of the label sets (see LabelCopies).
+        var halves = new[] { Ours(paths[..(Series / 2)]), Ours(paths[(Series / 2)..]) };
+        var plain = Measure(() => NodeMerge(halves, copyLabels: false));
+        var copied = Measure(() => NodeMerge(halves, copyLabels: true));
+        Console.WriteLine($"node merge of two workers: {plain:F1} B per series kept by the engine and its result, {copied:F1} with label copies (+{copied - plain:F1})");
+    }
+
+    private static object NodeMerge(WorkerRegistry[] workers, bool copyLabels)
+    {
+        var engine = new MergeEngine(copyLabels: copyLabels);
+        var result = engine.Merge([.. workers.Select((w, i) => new MergeSource($"w{i}", w.Collect()))]);
+        return (engine, result);
     }
 
     private static OTelMeters OTel(string[] paths, int count)

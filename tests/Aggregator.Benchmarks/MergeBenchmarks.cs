@@ -24,6 +24,7 @@ public class MergeBenchmarks
     private MergeEngine _engine = null!;
     private MergeSource[][] _sameTwice = null!;
     private MergeEngine _changingEngine = null!;
+    private MergeEngine _copyingEngine = null!;
     private AlignmentMemo _memo = null!;
     private int _turn;
 
@@ -58,6 +59,7 @@ public class MergeBenchmarks
         }
 
         _changingEngine = new MergeEngine();
+        _copyingEngine = new MergeEngine(copyLabels: true);
         _memo = new AlignmentMemo();
     }
 
@@ -84,6 +86,13 @@ public class MergeBenchmarks
     /// </summary>
     [Benchmark]
     public MergeResult EngineSame8x10kChanging() => _changingEngine.Merge(_sameTwice[_turn++ & 1]);
+
+    /// <summary>
+    /// <see cref="EngineSame8x10kChanging"/> as a node collector runs it, handing out its own copies of the label sets
+    /// (made at the first merge, found by reference afterwards): what the copies add to each merge.
+    /// </summary>
+    [Benchmark]
+    public MergeResult EngineSame8x10kChangingCopies() => _copyingEngine.Merge(_sameTwice[_turn++ & 1]);
 
     /// <summary>
     /// <see cref="Same8x10k"/> through an alignment memo, alternating between two collections of the same workers:

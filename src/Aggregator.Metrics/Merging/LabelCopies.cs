@@ -41,12 +41,29 @@ internal sealed class LabelCopies
             _families[family] = entry = new Entry();
         }
 
-        var (from, copies) = entry.Spare(merged.Length);
+        // The common case first: the sources hand the arrays of the last merge at the same places, so only the series
+        // change; what the entry holds stays as it is.
         var before = entry.From;
         var beforeCopies = entry.Copies;
+        var same = 0;
+        var shorter = Math.Min(merged.Length, before.Length);
+        while (same < shorter && ReferenceEquals(merged[same].LabelValuesArray, before[same]))
+        {
+            merged[same] = merged[same].WithLabelValues(beforeCopies[same]);
+            same++;
+        }
+
+        if (same == merged.Length && same == before.Length)
+        {
+            return merged;
+        }
+
+        var (from, copies) = entry.Spare(merged.Length);
+        Array.Copy(before, from, same);
+        Array.Copy(beforeCopies, copies, same);
         var comparer = LabelValuesComparer.Instance;
-        var p = 0;
-        for (var j = 0; j < merged.Length; j++)
+        var p = same;
+        for (var j = same; j < merged.Length; j++)
         {
             var labels = merged[j].LabelValuesArray;
             string[] copy;

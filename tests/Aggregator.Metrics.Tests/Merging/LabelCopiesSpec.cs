@@ -63,6 +63,29 @@ public sealed class LabelCopiesSpec
     }
 
     [Fact]
+    public void A_series_added_after_a_run_of_known_arrays_gets_a_copy_and_the_rest_keep_theirs()
+    {
+        var copies = new LabelCopies();
+        var w0 = Family(("/a", "GET", 1), ("/c", "GET", 2));
+        var w1 = Family(("/d", "GET", 3));
+        var first = Merge(copies, w0, w1);
+
+        // /a keeps its array, /b is new in between, /c and /d keep theirs.
+        var b = SeriesSnapshot.ForValue([new string("/b".AsSpan()), new string("GET".AsSpan())], 5);
+        var second = Merge(copies, new MetricFamilySnapshot(Requests, [w0.SeriesArray[0], b, w0.SeriesArray[1]]), w1);
+        Assert.Equal(["/a,GET=1", "/b,GET=5", "/c,GET=2", "/d,GET=3"], Lines(second));
+        Assert.Equal(4, copies.CopiedLabelSets);
+        Assert.Same(first.SeriesArray[0].LabelValuesArray, second.SeriesArray[0].LabelValuesArray);
+        Assert.Same(first.SeriesArray[1].LabelValuesArray, second.SeriesArray[2].LabelValuesArray);
+        Assert.Same(first.SeriesArray[2].LabelValuesArray, second.SeriesArray[3].LabelValuesArray);
+
+        // The next merge finds all four by reference: nothing copied.
+        var third = Merge(copies, new MetricFamilySnapshot(Requests, [w0.SeriesArray[0], b, w0.SeriesArray[1]]), w1);
+        Assert.Equal(4, copies.CopiedLabelSets);
+        Assert.Same(second.SeriesArray[1].LabelValuesArray, third.SeriesArray[1].LabelValuesArray);
+    }
+
+    [Fact]
     public void A_family_of_one_source_passes_through_as_that_sources_array()
     {
         var copies = new LabelCopies();
