@@ -12,13 +12,6 @@ public abstract class MetricChild
     {
         LabelValuesArray = labelValues;
         Family = family;
-        Shared = family.Registry.IsThreadSafe;
-        Stamped = family.Definition.Timestamped
-            || (family.Definition.Type == MetricType.Gauge && family.Definition.GaugePolicy == GaugeMergePolicy.MostRecent);
-
-        // Decided once here so that each hot-path update tests one field.
-        NeedsSlowPath = Shared || Stamped;
-        ExemplarsNeedSlowPath = Shared || !ReferenceEquals(family.Clock, TimeProvider.System);
     }
 
     /// <summary>The label values of this series, in the family's label-name order.</summary>
@@ -35,22 +28,22 @@ public abstract class MetricChild
     /// True in a shared registry: updates then use per-thread cells or interlocked operations, never a lock; reads are
     /// exact once writers stop.
     /// </summary>
-    private protected bool Shared { get; }
+    private protected bool Shared => Family.SharedChildren;
 
     /// <summary>
     /// Whether updates record their time: the family is timestamped, or it is a gauge whose merge policy picks the
     /// most recent value and so needs the update time even when it is not exposed.
     /// </summary>
-    private protected bool Stamped { get; }
+    private protected bool Stamped => Family.StampedChildren;
 
     /// <summary>True when an update must be thread-safe or stamp, so the common case costs one test.</summary>
-    private protected bool NeedsSlowPath { get; }
+    private protected bool NeedsSlowPath => Family.ChildrenNeedSlowPath;
 
     /// <summary>
     /// True when exemplars must be recorded by <see cref="ExemplarStore.RecordSlow"/>: the registry is shared (a lock), or
     /// its clock is not the system's (read at each record, where the system clock is <see cref="ExemplarClock"/>).
     /// </summary>
-    private protected bool ExemplarsNeedSlowPath { get; }
+    private protected bool ExemplarsNeedSlowPath => Family.ChildExemplarsNeedSlowPath;
 
     private protected void Stamp() => _timestampMs = Family.Clock.GetUtcNow().ToUnixTimeMilliseconds();
 

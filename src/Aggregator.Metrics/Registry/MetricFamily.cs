@@ -8,6 +8,13 @@ public abstract class MetricFamily
         Definition = definition;
         Registry = registry;
         IsDetached = detached;
+        SharedChildren = registry.IsThreadSafe;
+        StampedChildren = definition.Timestamped
+            || (definition.Type == MetricType.Gauge && definition.GaugePolicy == GaugeMergePolicy.MostRecent);
+
+        // Decided once here so that each hot-path update tests one flag.
+        ChildrenNeedSlowPath = SharedChildren || StampedChildren;
+        ChildExemplarsNeedSlowPath = SharedChildren || !ReferenceEquals(Clock, TimeProvider.System);
     }
 
     /// <summary>The family's definition.</summary>
@@ -27,6 +34,16 @@ public abstract class MetricFamily
     internal MetricRegistry Registry { get; }
 
     internal TimeProvider Clock => Registry.Catalog.Options.TimeProvider;
+
+    // What every child of the family would otherwise hold for itself (see MetricChild): four flags there made each
+    // child 8 bytes larger, where the family holds them once and is in cache whenever its children are updated.
+    internal bool SharedChildren { get; }
+
+    internal bool StampedChildren { get; }
+
+    internal bool ChildrenNeedSlowPath { get; }
+
+    internal bool ChildExemplarsNeedSlowPath { get; }
 
     /// <summary>
     /// A snapshot of the family; <paramref name="previous"/> itself (no copy) when it is this family's earlier snapshot
