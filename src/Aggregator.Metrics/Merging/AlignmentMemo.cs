@@ -15,8 +15,7 @@ namespace Aggregator.Metrics.Merging;
 /// </remarks>
 internal sealed class AlignmentMemo
 {
-    private readonly Dictionary<string, Entry> _families = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly FamilyMemo<Entry> _families = new();
 
     /// <summary>How many family merges took the positional path, for specs and benchmarks.</summary>
     public long AlignedMerges { get; private set; }
@@ -24,8 +23,7 @@ internal sealed class AlignmentMemo
     /// <summary>True when <paramref name="inputs"/> from <paramref name="sources"/> hold the label arrays the last merge of <paramref name="family"/> found aligned.</summary>
     public bool IsAligned(string family, IReadOnlyList<string> sources, IReadOnlyList<SeriesSnapshot[]> inputs)
     {
-        _seen.Add(family);
-        if (!_families.TryGetValue(family, out var entry) || entry.Sources.Length != sources.Count)
+        if (!_families.TryGet(family, out var entry) || entry.Sources.Length != sources.Count)
         {
             return false;
         }
@@ -49,7 +47,7 @@ internal sealed class AlignmentMemo
         {
             // The inputs themselves, not copies of their label arrays: recording costs nothing per series, and they
             // are the sources' last snapshots, which the collector holds until the next merge anyway.
-            _families[family] = new Entry([.. sources], [.. inputs]);
+            _families.Set(family, new Entry([.. sources], [.. inputs]));
         }
         else
         {
@@ -58,20 +56,7 @@ internal sealed class AlignmentMemo
     }
 
     /// <summary>After a merge: forgets the families it did not see, so that what is held follows the live families.</summary>
-    public void EndMerge()
-    {
-        List<string>? stale = null;
-        foreach (var name in _families.Keys)
-        {
-            if (!_seen.Contains(name))
-            {
-                (stale ??= []).Add(name);
-            }
-        }
-
-        stale?.ForEach(name => _families.Remove(name));
-        _seen.Clear();
-    }
+    public void EndMerge() => _families.EndMerge();
 
     private static bool SameLabelArrays(SeriesSnapshot[] remembered, SeriesSnapshot[] input)
     {

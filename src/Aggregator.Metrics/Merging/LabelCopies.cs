@@ -23,8 +23,7 @@ internal sealed class LabelCopies
     // apart (a path, an id) would otherwise keep every value it ever had in the table.
     internal const int MaxSharedValues = 4096;
 
-    private readonly Dictionary<string, Entry> _families = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly FamilyMemo<Entry> _families = new();
 
     /// <summary>How many label arrays were copied so far, for specs and benchmarks.</summary>
     public long CopiedLabelSets { get; private set; }
@@ -35,10 +34,9 @@ internal sealed class LabelCopies
     /// </summary>
     public SeriesSnapshot[] Apply(string family, SeriesSnapshot[] merged)
     {
-        _seen.Add(family);
-        if (!_families.TryGetValue(family, out var entry))
+        if (!_families.TryGet(family, out var entry))
         {
-            _families[family] = entry = new Entry();
+            _families.Set(family, entry = new Entry());
         }
 
         // The common case first: the sources hand the arrays of the last merge at the same places, so only the series
@@ -93,20 +91,7 @@ internal sealed class LabelCopies
     }
 
     /// <summary>After a merge: forgets the families it did not see, so that what is held follows the live families.</summary>
-    public void EndMerge()
-    {
-        List<string>? stale = null;
-        foreach (var name in _families.Keys)
-        {
-            if (!_seen.Contains(name))
-            {
-                (stale ??= []).Add(name);
-            }
-        }
-
-        stale?.ForEach(name => _families.Remove(name));
-        _seen.Clear();
-    }
+    public void EndMerge() => _families.EndMerge();
 
     private string[] Copy(Entry entry, string[] labels)
     {
