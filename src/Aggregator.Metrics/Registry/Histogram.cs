@@ -126,6 +126,38 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
             return native is null && exemplars is null ? series : series.WithNativeAndExemplars(native, exemplars);
         }
 
+        /// <inheritdoc />
+        /// <remarks>
+        /// A histogram's snapshot copies its buckets, so an idle worker's histograms would each leave an array behind
+        /// at every collection only to be found equal; a plain one (own registry, no native buckets, no exemplars) is
+        /// compared in place, its running bucket total against the previous cumulative counts.
+        /// </remarks>
+        internal override bool Unchanged(in SeriesSnapshot previous)
+        {
+            if (Shared || _native is not null || _exemplars is not null
+                || previous.CumulativeBucketsArray is not { } buckets || buckets.Length != _counts.Length
+                || previous.Native is not null || previous.ExemplarsArray is not null
+                || !ReferenceEquals(previous.LabelValuesArray, LabelValuesArray)
+                || BitConverter.DoubleToInt64Bits(previous.Sum) != BitConverter.DoubleToInt64Bits(_sum)
+                || previous.TimestampMs != TimestampMs
+                || BitConverter.DoubleToInt64Bits(previous.CreatedSeconds) != BitConverter.DoubleToInt64Bits(_createdSeconds))
+            {
+                return false;
+            }
+
+            long running = 0;
+            for (var i = 0; i < buckets.Length; i++)
+            {
+                running += _counts[i];
+                if (running != buckets[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         private SeriesSnapshot SnapshotBuckets(out NativeHistogramSnapshot? native)
         {
             if (!Shared)

@@ -71,4 +71,11 @@ public abstract class MetricChild
     private protected double NowSeconds() => Family.Clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
 
     internal abstract SeriesSnapshot Snapshot();
+
+    /// <summary>
+    /// True when this series still holds exactly what <paramref name="previous"/> (its own earlier snapshot) holds,
+    /// decided without building a snapshot; false when that cannot be told so cheaply (then the caller compares a new
+    /// snapshot). For a collection that copies only what changed.
+    /// </summary>
+    internal virtual bool Unchanged(in SeriesSnapshot previous) => false;
 }

@@ -81,6 +81,11 @@ public abstract class MetricFamily<TChild> : MetricFamily
         SeriesSnapshot[]? series = before is null ? new SeriesSnapshot[children.Length] : null;
         for (var i = 0; i < children.Length; i++)
         {
+            if (series is null && children[i].Unchanged(in before![i]))
+            {
+                continue;
+            }
+
             var snapshot = children[i].Snapshot();
             if (series is null)
             {

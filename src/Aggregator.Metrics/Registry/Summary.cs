@@ -81,6 +81,18 @@ public sealed class Summary : MetricFamily<Summary.Child>
             return SeriesSnapshot.ForSummary(LabelValuesArray, count, sum, TimestampMs, _createdSeconds);
         }
 
+        /// <inheritdoc />
+        /// <remarks>A summary's snapshot holds its count in an object of its own, so an idle one is compared in place.</remarks>
+        internal override bool Unchanged(in SeriesSnapshot previous) =>
+            !Shared
+            && previous.Count == _count
+            && BitConverter.DoubleToInt64Bits(previous.Sum) == BitConverter.DoubleToInt64Bits(_sum)
+            && previous.TimestampMs == TimestampMs
+            && BitConverter.DoubleToInt64Bits(previous.CreatedSeconds) == BitConverter.DoubleToInt64Bits(_createdSeconds)
+            && previous.ExemplarsArray is null
+            && previous.CumulativeBucketsArray is null
+            && ReferenceEquals(previous.LabelValuesArray, LabelValuesArray);
+
         [MethodImpl(MethodImplOptions.NoInlining)]
         private void ObserveSlow(double value)
         {
