@@ -130,14 +130,19 @@ public sealed class Histogram : MetricFamily<Histogram.Child>
         /// <remarks>
         /// A histogram's snapshot copies its buckets, so an idle worker's histograms would each leave an array behind
         /// at every collection only to be found equal; a plain one (own registry, no native buckets, no exemplars) is
-        /// compared in place, its running bucket total against the previous cumulative counts.
+        /// compared in place, its running bucket total against the previous cumulative counts. The others compare a
+        /// new snapshot.
         /// </remarks>
         internal override bool Unchanged(in SeriesSnapshot previous)
         {
             if (Shared || _native is not null || _exemplars is not null
                 || previous.CumulativeBucketsArray is not { } buckets || buckets.Length != _counts.Length
-                || previous.Native is not null || previous.ExemplarsArray is not null
-                || !ReferenceEquals(previous.LabelValuesArray, LabelValuesArray)
+                || previous.Native is not null || previous.ExemplarsArray is not null)
+            {
+                return base.Unchanged(previous);
+            }
+
+            if (!ReferenceEquals(previous.LabelValuesArray, LabelValuesArray)
                 || BitConverter.DoubleToInt64Bits(previous.Sum) != BitConverter.DoubleToInt64Bits(_sum)
                 || previous.TimestampMs != TimestampMs
                 || BitConverter.DoubleToInt64Bits(previous.CreatedSeconds) != BitConverter.DoubleToInt64Bits(_createdSeconds))

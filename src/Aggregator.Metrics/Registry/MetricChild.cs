@@ -73,9 +73,9 @@ public abstract class MetricChild
     internal abstract SeriesSnapshot Snapshot();
 
     /// <summary>
-    /// True when this series still holds exactly what <paramref name="previous"/> (its own earlier snapshot) holds,
-    /// decided without building a snapshot; false when that cannot be told so cheaply (then the caller compares a new
-    /// snapshot). For a collection that copies only what changed.
+    /// True when this series still holds exactly what <paramref name="previous"/> (an earlier snapshot of its family, at
+    /// its position) holds, bit for bit: for a collection that copies only what changed. By default a new snapshot is
+    /// compared; a kind whose snapshot allocates compares its fields in place where it can.
     /// </summary>
-    internal virtual bool Unchanged(in SeriesSnapshot previous) => false;
+    internal virtual bool Unchanged(in SeriesSnapshot previous) => Snapshot().SameAs(previous);
 }

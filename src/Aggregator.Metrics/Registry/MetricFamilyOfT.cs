@@ -81,15 +81,9 @@ public abstract class MetricFamily<TChild> : MetricFamily
         SeriesSnapshot[]? series = before is null ? new SeriesSnapshot[children.Length] : null;
         for (var i = 0; i < children.Length; i++)
         {
-            if (series is null && children[i].Unchanged(in before![i]))
-            {
-                continue;
-            }
-
-            var snapshot = children[i].Snapshot();
             if (series is null)
             {
-                if (snapshot.SameAs(before![i]))
+                if (children[i].Unchanged(in before![i]))
                 {
                     continue;
                 }
@@ -98,7 +92,7 @@ public abstract class MetricFamily<TChild> : MetricFamily
                 before.AsSpan(0, i).CopyTo(series);
             }
 
-            series[i] = snapshot;
+            series[i] = children[i].Snapshot();
         }
 
         return series is null ? previous! : new MetricFamilySnapshot(Definition, series, validate: false);

@@ -82,16 +82,19 @@ public sealed class Summary : MetricFamily<Summary.Child>
         }
 
         /// <inheritdoc />
-        /// <remarks>A summary's snapshot holds its count in an object of its own, so an idle one is compared in place.</remarks>
+        /// <remarks>
+        /// A summary's snapshot holds its count in an object of its own, so one in its owner's registry is compared in
+        /// place; a shared one, whose count is spread over cells, compares a new snapshot.
+        /// </remarks>
         internal override bool Unchanged(in SeriesSnapshot previous) =>
-            !Shared
-            && previous.Count == _count
-            && BitConverter.DoubleToInt64Bits(previous.Sum) == BitConverter.DoubleToInt64Bits(_sum)
-            && previous.TimestampMs == TimestampMs
-            && BitConverter.DoubleToInt64Bits(previous.CreatedSeconds) == BitConverter.DoubleToInt64Bits(_createdSeconds)
-            && previous.ExemplarsArray is null
-            && previous.CumulativeBucketsArray is null
-            && ReferenceEquals(previous.LabelValuesArray, LabelValuesArray);
+            Shared
+                ? base.Unchanged(previous)
+                : previous.Count == _count
+                  && BitConverter.DoubleToInt64Bits(previous.Sum) == BitConverter.DoubleToInt64Bits(_sum)
+                  && previous.TimestampMs == TimestampMs
+                  && BitConverter.DoubleToInt64Bits(previous.CreatedSeconds) == BitConverter.DoubleToInt64Bits(_createdSeconds)
+                  && previous.ExemplarsArray is null
+                  && ReferenceEquals(previous.LabelValuesArray, LabelValuesArray);
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         private void ObserveSlow(double value)

@@ -140,6 +140,24 @@ public sealed class CollectSincePreviousSpec
         Assert.Equal((2L, 2.0), (x.Count, x.Sum));
     }
 
+    [Fact]
+    public void Idle_series_of_a_shared_registry_and_a_native_histogram_are_compared_through_a_new_snapshot_and_reused()
+    {
+        var shared = Registries.Shared();
+        shared.Histogram("latency_seconds", new MetricOptions { Help = "Latency", Buckets = [0.1, 1] }).Unlabelled.Observe(0.5);
+        shared.Summary("job_seconds", "Jobs").Unlabelled.Observe(2);
+        var previous = shared.Collect();
+        Assert.Same(previous, shared.Collect(FamilyFilter.All, previous));
+
+        var worker = Registries.Worker();
+        var native = worker.Histogram("size_bytes", new MetricOptions { Help = "Size", Buckets = [10], NativeHistogram = new NativeHistogramOptions() });
+        native.Unlabelled.Observe(3);
+        var before = worker.Collect();
+        Assert.Same(before, worker.Collect(FamilyFilter.All, before));
+        native.Unlabelled.Observe(30);
+        Assert.Equal(2, worker.Collect(FamilyFilter.All, before).Find("size_bytes")!.Series[0].Count);
+    }
+
     private static long IdleCollectionBytes(MetricRegistry registry, MetricsSnapshot previous)
     {
         Assert.Same(previous, registry.Collect(FamilyFilter.All, previous));
